@@ -1,0 +1,274 @@
+package dev.warden.engine;
+
+import dev.warden.action.Action;
+import dev.warden.action.ActionContext;
+import dev.warden.action.ActionException;
+import dev.warden.action.ActionRegistry;
+import dev.warden.action.Assessment;
+import dev.warden.action.ChangeJournal;
+import dev.warden.action.ErrorKind;
+import dev.warden.action.InputValidator;
+import dev.warden.action.Risk;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.AuditLog;
+import dev.warden.guard.PathJail;
+import dev.warden.json.CanonicalJson;
+import dev.warden.json.Json;
+import dev.warden.journal.Journal;
+import dev.warden.policy.ConfirmationTokens;
+import dev.warden.policy.Decision;
+import dev.warden.policy.DecisionRequest;
+import dev.warden.policy.Effect;
+import dev.warden.policy.Policy;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The one pipeline every intent takes: resolve, validate, guard, decide, hold, execute, journal,
+ * audit. Each stage either passes the intent on or ends it with an {@link Outcome}; whatever the
+ * end, the audit record is durable before {@link #submit} returns.
+ */
+public final class Engine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
+
+    private final ActionRegistry registry;
+    private final InputValidator validator;
+    private final Supplier<Policy> policy;
+    private final ConfirmationTokens confirmations;
+    private final Journal journal;
+    private final AuditLog audit;
+    private final PathJail jail;
+    private final Clock clock;
+
+    public Engine(ActionRegistry registry, InputValidator validator, Supplier<Policy> policy,
+                  ConfirmationTokens confirmations, Journal journal, AuditLog audit, PathJail jail, Clock clock) {
+        this.registry = registry;
+        this.validator = validator;
+        this.policy = policy;
+        this.confirmations = confirmations;
+        this.journal = journal;
+        this.audit = audit;
+        this.jail = jail;
+        this.clock = clock;
+    }
+
+    public ActionRegistry registry() {
+        return registry;
+    }
+
+    public Outcome submit(Intent intent) {
+        var started = System.nanoTime();
+        var trail = new Trail(intent, clock.instant(), started);
+        try {
+            return run(intent, trail);
+        } catch (RuntimeException e) {
+            // A bug in a stage must still leave an audit record and a usable answer.
+            log.error("internal error while handling {}", intent.actionId(), e);
+            return trail.failed(ErrorKind.INTERNAL, "internal_error", "Warden hit an internal error: " + e,
+                    "Retry; if it persists, report it with the audit sequence number.", null);
+        }
+    }
+
+    private Outcome run(Intent intent, Trail trail) {
+        // 1 resolve
+        var found = registry.find(intent.actionId());
+        if (found.isEmpty()) {
+            var closest = registry.closest(intent.actionId(), 3);
+            var hint = closest.isEmpty()
+                    ? "Call GET /v1/actions to see the catalog."
+                    : "Did you mean " + String.join(", ", closest) + "? Call GET /v1/actions to see the catalog.";
+            return trail.invalid("unknown_action", "There is no action called '" + intent.actionId() + "'.", hint, List.of());
+        }
+        var action = found.get();
+        var spec = action.spec();
+        trail.risk = spec.risk();
+
+        if (!intent.principal().mayCall(spec.id())) {
+            return trail.denied("action_not_permitted", "This token may not call " + spec.id() + ".",
+                    "Use a token whose action patterns include " + spec.id() + ".", null);
+        }
+
+        // 2 validate
+        var violations = validator.validate(spec.id(), intent.input());
+        if (!violations.isEmpty()) {
+            var errors = violations.stream().map(v -> new Outcome.FieldError(v.path(), v.message())).toList();
+            return trail.invalid("invalid_input", "The input does not match the schema of " + spec.id() + ".",
+                    "Fix the fields listed in errors; GET /v1/actions/" + spec.id() + " shows the schema.", errors);
+        }
+
+        // 3 guard
+        var recorder = journal.begin(intent.principal(), spec.id());
+        var ctx = new CallContext(jail, recorder, trail.time.plus(DEFAULT_DEADLINE));
+        Assessment assessment;
+        try {
+            assessment = action.assess(ctx, intent.input());
+        } catch (ActionException e) {
+            recorder.abandon();
+            return trail.fromException(e);
+        }
+        trail.risk = assessment.risk();
+
+        // 4 decide
+        var decision = policy.get().decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
+                assessment.risk(), Map.of(
+                        "origin", intent.origin().id(),
+                        "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
+                        "tainted", false)));
+        trail.decision = decision;
+
+        // 5 hold
+        var simulate = intent.mode() == Mode.SIMULATE;
+        switch (decision.effect()) {
+            case DENY -> {
+                recorder.abandon();
+                return trail.denied(decision.rule() == null ? "role_insufficient" : "policy_denied", decision.reason(),
+                        "Ask an admin for a role or policy that allows " + spec.id() + ", or choose a less risky action.",
+                        decision.rule());
+            }
+            case APPROVE -> {
+                if (!simulate) {
+                    recorder.abandon();
+                    return trail.denied("approval_required", decision.reason(),
+                            "This action needs an approval by another person, and approvals are not enabled on this server yet: ask an admin to run it or to change the rule.",
+                            decision.rule());
+                }
+            }
+            case CONFIRM -> {
+                if (!simulate) {
+                    if (intent.confirmToken() == null) {
+                        recorder.abandon();
+                        var issued = confirmations.issue(intent.principal(), spec.id(), intent.input());
+                        var preview = preview(action, ctx, intent.input(), assessment);
+                        return trail.needsConfirmation(spec.id(), issued, preview, decision.reason());
+                    }
+                    try {
+                        confirmations.redeem(intent.confirmToken(), intent.principal(), spec.id(), intent.input());
+                    } catch (ActionException e) {
+                        recorder.abandon();
+                        return trail.fromException(e);
+                    }
+                }
+            }
+            case ALLOW -> { }
+        }
+
+        // 6 execute (or simulate)
+        JsonNode result;
+        try {
+            result = simulate ? preview(action, ctx, intent.input(), assessment) : action.execute(ctx, intent.input());
+        } catch (ActionException e) {
+            recorder.abandon();
+            return trail.fromException(e);
+        } catch (RuntimeException e) {
+            recorder.abandon();
+            log.error("{} failed unexpectedly", spec.id(), e);
+            return trail.failed(ErrorKind.INTERNAL, "action_failed", spec.id() + " failed: " + e.getMessage(),
+                    "Check the input and retry; the audit record holds the details.", null);
+        }
+
+        // 7 journal
+        String undoId = simulate ? null : recorder.commit().orElse(null);
+        if (simulate) recorder.abandon();
+
+        // 8 audit
+        return trail.done(spec.id(), result, undoId, simulate);
+    }
+
+    private static JsonNode preview(Action action, ActionContext ctx, JsonNode input, Assessment assessment) {
+        return action.simulate(ctx, input).orElseGet(() -> {
+            var node = Json.object();
+            node.put("action", action.spec().id());
+            node.set("input", input);
+            node.put("risk", assessment.risk().id());
+            node.put("effects", action.spec().effects().id());
+            if (!assessment.reasons().isEmpty()) {
+                var reasons = node.putArray("reasons");
+                assessment.reasons().forEach(reasons::add);
+            }
+            node.put("note", action.spec().id() + " has no dry run; this is the call that would be made.");
+            return node;
+        });
+    }
+
+    private record CallContext(PathJail jail, ChangeJournal journal, Instant deadline) implements ActionContext {}
+
+    /** Collects what the audit record needs as the intent moves through the stages, and writes it. */
+    private final class Trail {
+        final Intent intent;
+        final Instant time;
+        final long startedNanos;
+        Risk risk;
+        Decision decision;
+
+        Trail(Intent intent, Instant time, long startedNanos) {
+            this.intent = intent;
+            this.time = time;
+            this.startedNanos = startedNanos;
+        }
+
+        long record(String outcome, String code, JsonNode result, String undoId) {
+            var micros = (System.nanoTime() - startedNanos) / 1_000;
+            var p = intent.principal();
+            return audit.append(new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
+                    intent.actionId(), intent.mode().name().toLowerCase(java.util.Locale.ROOT), intent.input(),
+                    risk == null ? null : risk.id(),
+                    decision == null ? null : decision.effect().id(),
+                    decision == null ? null : decision.reason(),
+                    outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId));
+        }
+
+        Outcome done(String actionId, JsonNode result, String undoId, boolean simulated) {
+            var seq = record(simulated ? "simulated" : "done", null, result, undoId);
+            return new Outcome.Done(actionId, result, risk, undoId, simulated, seq);
+        }
+
+        Outcome needsConfirmation(String actionId, ConfirmationTokens.Issued issued, JsonNode preview, String reason) {
+            var seq = record("needs_confirmation", "confirmation_required", null, null);
+            return new Outcome.NeedsConfirmation(actionId, issued.token(), issued.expiresAt(), preview, reason, risk, seq);
+        }
+
+        Outcome denied(String code, String reason, String hint, String rule) {
+            var seq = record("denied", code, null, null);
+            return new Outcome.Denied(code, reason, hint, rule, seq);
+        }
+
+        Outcome invalid(String code, String detail, String hint, List<Outcome.FieldError> errors) {
+            var seq = record("invalid", code, null, null);
+            return new Outcome.Invalid(code, detail, hint, errors, seq);
+        }
+
+        Outcome failed(ErrorKind kind, String code, String detail, String hint, JsonNode details) {
+            var seq = record("failed", code, null, null);
+            return new Outcome.Failed(kind, code, detail, hint, details, seq);
+        }
+
+        Outcome fromException(ActionException e) {
+            return switch (e.kind()) {
+                case REFUSED -> denied(e.code(), e.getMessage(), e.hint(), null);
+                case BAD_INPUT -> invalid(e.code(), e.getMessage(), e.hint(), List.of());
+                default -> failed(e.kind(), e.code(), e.getMessage(), e.hint(), e.details());
+            };
+        }
+    }
+
+    static String digest(JsonNode result) {
+        try {
+            var sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(CanonicalJson.of(result).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.warden.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The data source and its schema. SQLite in WAL mode under the data dir by default; every
+ * connection uses {@code synchronous=FULL} so a commit is on disk when it returns, which the audit
+ * trail's durability promise rests on. Several processes (a server and the CLI) may share the file:
+ * writers serialise on SQLite's lock and wait up to the busy timeout.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final String url;
+
+    private Database(HikariDataSource dataSource, String url) {
+        this.dataSource = dataSource;
+        this.url = url;
+    }
+
+    /** Opens (creating if needed) {@code dataDir/warden.db} and brings its schema up to date. */
+    public static Database openSqlite(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data dir " + dataDir, e);
+        }
+        var url = "jdbc:sqlite:" + dataDir.resolve("warden.db").toAbsolutePath();
+        var config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("warden-sqlite");
+        config.setMaximumPoolSize(8);
+        config.setMinimumIdle(1);
+        config.addDataSourceProperty("journal_mode", "WAL");
+        config.addDataSourceProperty("synchronous", "FULL");
+        config.addDataSourceProperty("busy_timeout", "10000");
+        config.addDataSourceProperty("foreign_keys", "true");
+        var db = new Database(new HikariDataSource(config), url);
+        db.migrate();
+        return db;
+    }
+
+    private void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
