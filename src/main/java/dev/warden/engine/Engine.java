@@ -11,7 +11,6 @@ import dev.warden.action.InputValidator;
 import dev.warden.action.Risk;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditLog;
-import dev.warden.guard.PathJail;
 import dev.warden.json.CanonicalJson;
 import dev.warden.json.Json;
 import dev.warden.journal.Journal;
@@ -49,18 +48,16 @@ public final class Engine {
     private final ConfirmationTokens confirmations;
     private final Journal journal;
     private final AuditLog audit;
-    private final PathJail jail;
     private final Clock clock;
 
     public Engine(ActionRegistry registry, InputValidator validator, Supplier<Policy> policy,
-                  ConfirmationTokens confirmations, Journal journal, AuditLog audit, PathJail jail, Clock clock) {
+                  ConfirmationTokens confirmations, Journal journal, AuditLog audit, Clock clock) {
         this.registry = registry;
         this.validator = validator;
         this.policy = policy;
         this.confirmations = confirmations;
         this.journal = journal;
         this.audit = audit;
-        this.jail = jail;
         this.clock = clock;
     }
 
@@ -110,7 +107,7 @@ public final class Engine {
 
         // 3 guard
         var recorder = journal.begin(intent.principal(), spec.id());
-        var ctx = new CallContext(jail, recorder, trail.time.plus(DEFAULT_DEADLINE));
+        var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE));
         Assessment assessment;
         try {
             assessment = action.assess(ctx, intent.input());
@@ -202,7 +199,7 @@ public final class Engine {
         });
     }
 
-    private record CallContext(PathJail jail, ChangeJournal journal, Instant deadline) implements ActionContext {}
+    private record CallContext(ChangeJournal journal, Instant deadline) implements ActionContext {}
 
     /** Collects what the audit record needs as the intent moves through the stages, and writes it. */
     private final class Trail {

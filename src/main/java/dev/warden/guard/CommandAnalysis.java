@@ -1,0 +1,19 @@
+package dev.warden.guard;
+
+import dev.warden.action.Risk;
+import java.util.List;
+
+/** What a command line will run, command by command, and the risk of the whole: the highest of its parts. */
+public record CommandAnalysis(Risk risk, List<ParsedCommand> commands, List<String> reasons) {
+    public CommandAnalysis {
+        commands = List.copyOf(commands);
+        reasons = List.copyOf(reasons);
+    }
+
+    /** One simple command found in the line, with wrappers ({@code sudo}, {@code env}, {@code sh -c}) seen through. */
+    public record ParsedCommand(List<String> argv, Risk risk, String reason) {
+        public ParsedCommand {
+            argv = List.copyOf(argv);
+        }
+    }
+}
