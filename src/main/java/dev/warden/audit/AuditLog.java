@@ -1,12 +1,318 @@
 package dev.warden.audit;
 
-/** SKELETON: the group-committing, hash-chaining audit writer. Replaced by the real implementation. */
+import dev.warden.action.ActionException;
+import dev.warden.action.ErrorKind;
+import dev.warden.json.CanonicalJson;
+import dev.warden.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The audit trail's writer: hash-chained records, group-committed.
+ *
+ * <p>Callers (usually many virtual threads) hand an {@link AuditEntry} to {@link #append}; its input
+ * is redacted and made canonical on the caller's thread, then one platform thread drains the queue
+ * and writes whatever has gathered, up to {@link Options#maxBatch}, in a single transaction with a
+ * single commit. The database runs in WAL mode with {@code synchronous=FULL}, so when the commit
+ * returns the records are on disk; only then are the callers' futures completed. Under load many
+ * callers share one fsync, which is what makes a durable record per request affordable.
+ *
+ * <p>Several processes may append to the same database (a server and the CLI). Each batch therefore
+ * takes SQLite's write lock first ({@code BEGIN IMMEDIATE}) and reads the chain's tail inside that
+ * transaction; a tail remembered from the previous batch could be stale. The chain itself — what
+ * is hashed and how — is defined in {@link AuditChain}.
+ */
 public final class AuditLog implements AutoCloseable {
-    /** Appends and returns the record's sequence number once it is durable. */
-    public long append(AuditEntry entry) {
-        throw new UnsupportedOperationException();
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    private static final int BUSY_RETRIES = 3;
+
+    /**
+     * @param maxBatch      most records written in one transaction
+     * @param queueCapacity most records waiting for the writer; appenders block beyond it
+     */
+    public record Options(int maxBatch, int queueCapacity) {
+        public static final Options DEFAULTS = new Options(1_000, 100_000);
+
+        public Options {
+            if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+            if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be at least 1, got " + queueCapacity);
+        }
     }
 
+    /** What the writer has done since it started: records and the transactions that held them. */
+    public record Stats(long records, long transactions, int largestBatch, long failedBatches) {}
+
+    /** A record on its way to the writer: everything but its place in the chain. */
+    private record Pending(AuditEntry entry, String ts, String input, CompletableFuture<Long> done) {}
+
+    private static final Pending STOP = new Pending(null, null, null, null);
+
+    private final Clock clock;
+    private final Options options;
+    private final Redactor redactor = new Redactor();
+    private final BlockingQueue<Pending> queue;
+    // Appenders hold the read side while they enqueue; close() takes the write side to flip
+    // `closed`, so no record can slip into the queue behind the STOP marker and wait forever.
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private boolean closed;
+    private final Executor callbacks = Thread::startVirtualThread;
+
+    private final Connection connection;
+    private final Statement control;
+    private final PreparedStatement tail;
+    private final PreparedStatement insert;
+    private final Thread writer;
+
+    // Written only by the writer thread.
+    private volatile long records;
+    private volatile long transactions;
+    private volatile int largestBatch;
+    private volatile long failedBatches;
+
+    public AuditLog(Database db, Clock clock) {
+        this(db, clock, Options.DEFAULTS);
+    }
+
+    public AuditLog(Database db, Clock clock, Options options) {
+        this.clock = Objects.requireNonNull(clock);
+        this.options = Objects.requireNonNull(options);
+        this.queue = new LinkedBlockingQueue<>(options.queueCapacity());
+        try {
+            this.connection = db.openWriterConnection();
+            this.control = connection.createStatement();
+            this.tail = connection.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+            this.insert = connection.prepareStatement(ChainRow.INSERT);
+        } catch (SQLException e) {
+            throw new ActionException(ErrorKind.INTERNAL, "audit_unavailable",
+                    "The audit log cannot open its database: " + e.getMessage(),
+                    "Check that the data directory exists and is writable.", null, e);
+        }
+        this.writer = Thread.ofPlatform().name("warden-audit-writer").daemon(true).unstarted(this::drain);
+        writer.start();
+    }
+
+    /**
+     * Appends {@code entry} and returns its sequence number once the record is committed and on
+     * disk. Blocks the calling thread (cheaply, if it is virtual) until then.
+     *
+     * @throws ActionException {@code audit_closed} after {@link #close}, {@code audit_write_failed}
+     *                         if the database refused the batch the record was in
+     */
+    public long append(AuditEntry entry) {
+        try {
+            return enqueue(entry).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #append}, without blocking: the future completes with the sequence number once the
+     * record is durable. Stages chained on it run on a fresh virtual thread, never on the writer.
+     */
+    public CompletableFuture<Long> appendAsync(AuditEntry entry) {
+        return enqueue(entry).thenApplyAsync(Function.identity(), callbacks);
+    }
+
+    public Stats stats() {
+        return new Stats(records, transactions, largestBatch, failedBatches);
+    }
+
+    /** Writes what is already queued, then stops the writer. Later appends fail with {@code audit_closed}. */
     @Override
-    public void close() {}
+    public void close() {
+        boolean first;
+        gate.writeLock().lock();
+        try {
+            first = !closed;
+            closed = true;
+        } finally {
+            gate.writeLock().unlock();
+        }
+        if (first) putUninterruptibly(STOP);
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private CompletableFuture<Long> enqueue(AuditEntry entry) {
+        var pending = prepare(entry);
+        gate.readLock().lock();
+        try {
+            if (closed) {
+                throw new ActionException(ErrorKind.INTERNAL, "audit_closed",
+                        "The audit log is closed: no more records can be written.",
+                        "Warden is shutting down; retry the request once it is running again.");
+            }
+            putUninterruptibly(pending);
+        } finally {
+            gate.readLock().unlock();
+        }
+        return pending.done();
+    }
+
+    // Runs on the caller's thread so that the single writer only hashes and binds.
+    private Pending prepare(AuditEntry e) {
+        Objects.requireNonNull(e, "entry");
+        require(e.principalId(), "principalId");
+        require(e.principalName(), "principalName");
+        require(e.project(), "project");
+        require(e.origin(), "origin");
+        require(e.action(), "action");
+        require(e.mode(), "mode");
+        require(e.outcome(), "outcome");
+        var time = e.time() != null ? e.time() : clock.instant();
+        return new Pending(e, AuditChain.formatTime(time), CanonicalJson.of(redactor.redact(e.input())),
+                new CompletableFuture<>());
+    }
+
+    private static void require(Object value, String field) {
+        if (value == null) throw new IllegalArgumentException("an audit entry needs " + field);
+    }
+
+    private void putUninterruptibly(Pending pending) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(pending);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private void drain() {
+        var batch = new ArrayList<Pending>(Math.min(options.maxBatch(), 4_096));
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // nobody but close() stops the writer, and it does so through the queue
+            }
+            queue.drainTo(batch, options.maxBatch() - 1);
+            // STOP is the last thing ever queued, so it can only be the batch's last element.
+            if (batch.getLast() == STOP) {
+                batch.removeLast();
+                stopping = true;
+            }
+            if (!batch.isEmpty()) write(batch);
+            batch.clear();
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.warn("closing the audit writer's connection failed", e);
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        long first;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                first = commit(batch);
+                break;
+            } catch (SQLException e) {
+                rollback();
+                if (isBusy(e) && attempt < BUSY_RETRIES) {
+                    log.warn("audit database busy, retrying a batch of {} (attempt {})", batch.size(), attempt);
+                    continue;
+                }
+                fail(batch, e);
+                return;
+            } catch (RuntimeException e) {
+                rollback();
+                fail(batch, e);
+                return;
+            }
+        }
+        records += batch.size();
+        transactions++;
+        if (batch.size() > largestBatch) largestBatch = batch.size();
+        for (int i = 0; i < batch.size(); i++) batch.get(i).done().complete(first + i);
+    }
+
+    /** Writes the batch in one transaction and returns the first record's sequence number. */
+    private long commit(List<Pending> batch) throws SQLException {
+        control.execute("BEGIN IMMEDIATE");
+        long seq;
+        String prev;
+        try (var rs = tail.executeQuery()) {
+            if (rs.next()) {
+                seq = rs.getLong(1);
+                prev = rs.getString(2);
+            } else {
+                seq = 0;
+                prev = AuditChain.GENESIS;
+            }
+        }
+        long first = seq + 1;
+        for (var p : batch) {
+            var e = p.entry();
+            var row = new ChainRow(++seq, p.ts(), e.principalId(), e.principalName(), e.project(), e.origin(),
+                    e.action(), e.mode(), p.input(), e.risk(), e.decision(), e.reason(), e.outcome(), e.code(),
+                    e.resultDigest(), e.durationMicros(), e.traceId(), e.undoId(), prev, null);
+            prev = AuditChain.hash(row);
+            row.withHash(prev).bind(insert);
+            insert.addBatch();
+        }
+        try {
+            insert.executeBatch();
+        } finally {
+            insert.clearBatch();
+        }
+        control.execute("COMMIT");
+        return first;
+    }
+
+    // A failed BEGIN leaves no transaction, and SQLite may already have rolled back on some errors:
+    // then ROLLBACK fails harmlessly, which is simpler than asking which case we are in.
+    private void rollback() {
+        try {
+            control.execute("ROLLBACK");
+        } catch (SQLException e) {
+            log.debug("rollback after a failed audit batch: {}", e.getMessage());
+        }
+    }
+
+    private static boolean isBusy(SQLException e) {
+        return e instanceof SQLiteException se
+                && (se.getResultCode() == SQLiteErrorCode.SQLITE_BUSY
+                        || se.getResultCode().name().startsWith("SQLITE_BUSY_"));
+    }
+
+    private void fail(List<Pending> batch, Exception cause) {
+        failedBatches++;
+        log.error("writing {} audit records failed", batch.size(), cause);
+        var error = new ActionException(ErrorKind.INTERNAL, "audit_write_failed",
+                "The audit record could not be written: " + cause.getMessage(),
+                "Check that the data directory is writable and has free space, then retry.", null, cause);
+        for (var p : batch) p.done().completeExceptionally(error);
+    }
 }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The data source and its schema. SQLite in WAL mode under the data dir by default; every
@@ -62,6 +63,20 @@ public final class Database implements AutoCloseable {
 
     public Connection connection() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    /**
+     * A connection outside the pool, in autocommit mode, with the same pragmas as the pool's. For a
+     * long-lived single writer (the audit log) that manages its own transactions with {@code BEGIN
+     * IMMEDIATE}, so it never borrows from, or starves, the pool. The caller closes it.
+     */
+    public Connection openWriterConnection() throws SQLException {
+        var config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        config.enforceForeignKeys(true);
+        return config.createConnection(url);
     }
 
     public String url() {
