@@ -64,11 +64,13 @@ public final class AuditVerifier {
             }
             var linked = seqOfHash(conn, row.prevHash());
             if (linked.isPresent()) {
-                return new Broken(count, row.seq(), Tampering.REORDERED, "record " + row.seq() + " was reordered: it "
-                        + "follows record " + linked.getAsLong() + " in the chain but is stored after record "
+                // Its hash covers its own seq, so it was rewritten here, not moved here.
+                return new Broken(count, row.seq(), Tampering.EDITED, "record " + row.seq() + " was edited: its hash "
+                        + "was recomputed and it now links to record " + linked.getAsLong() + " instead of record "
                         + (expected - 1) + ".");
             }
-            return new Broken(count, expected - 1, Tampering.EDITED, "record " + (expected - 1) + " was edited: its "
+            // The predecessor verified on its own and was counted; it is the bad one after all.
+            return new Broken(count - 1, expected - 1, Tampering.EDITED, "record " + (expected - 1) + " was edited: its "
                     + "hash was recomputed to match new contents, but record " + row.seq() + " still links to the "
                     + "original.");
         }
