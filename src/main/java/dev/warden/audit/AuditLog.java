@@ -80,7 +80,11 @@ public final class AuditLog implements AutoCloseable {
     private final PreparedStatement insert;
     private final Thread writer;
 
-    // Written only by the writer thread.
+    // Written only by the writer thread. The tail is always re-read under the write lock; the
+    // remembered one only tells whether another process appended in between.
+    private long lastWritten;
+
+    // Written only by the writer thread, read by anyone through stats().
     private volatile long records;
     private volatile long transactions;
     private volatile int largestBatch;
@@ -94,12 +98,15 @@ public final class AuditLog implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock);
         this.options = Objects.requireNonNull(options);
         this.queue = new LinkedBlockingQueue<>(options.queueCapacity());
+        Connection opened = null;
         try {
-            this.connection = db.openWriterConnection();
-            this.control = connection.createStatement();
-            this.tail = connection.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-            this.insert = connection.prepareStatement(ChainRow.INSERT);
+            opened = db.openWriterConnection();
+            this.control = opened.createStatement();
+            this.tail = opened.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+            this.insert = opened.prepareStatement(ChainRow.INSERT);
+            this.connection = opened;
         } catch (SQLException e) {
+            closeQuietly(opened);
             throw new ActionException(ErrorKind.INTERNAL, "audit_unavailable",
                     "The audit log cannot open its database: " + e.getMessage(),
                     "Check that the data directory exists and is writable.", null, e);
@@ -232,6 +239,15 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a half-opened audit connection: {}", e.getMessage());
+        }
+    }
+
     private void write(List<Pending> batch) {
         long first;
         for (int attempt = 1; ; attempt++) {
@@ -246,7 +262,9 @@ public final class AuditLog implements AutoCloseable {
                 }
                 fail(batch, e);
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Whatever went wrong, the callers must hear of it: a writer that dies silently
+                // would leave every future caller waiting for ever.
                 rollback();
                 fail(batch, e);
                 return;
@@ -272,6 +290,9 @@ public final class AuditLog implements AutoCloseable {
                 prev = AuditChain.GENESIS;
             }
         }
+        if (lastWritten != 0 && seq != lastWritten) {
+            log.debug("another writer appended records {} to {} since this log's last batch", lastWritten + 1, seq);
+        }
         long first = seq + 1;
         for (var p : batch) {
             var e = p.entry();
@@ -288,6 +309,7 @@ public final class AuditLog implements AutoCloseable {
             insert.clearBatch();
         }
         control.execute("COMMIT");
+        lastWritten = seq;
         return first;
     }
 
@@ -307,7 +329,7 @@ public final class AuditLog implements AutoCloseable {
                         || se.getResultCode().name().startsWith("SQLITE_BUSY_"));
     }
 
-    private void fail(List<Pending> batch, Exception cause) {
+    private void fail(List<Pending> batch, Throwable cause) {
         failedBatches++;
         log.error("writing {} audit records failed", batch.size(), cause);
         var error = new ActionException(ErrorKind.INTERNAL, "audit_write_failed",

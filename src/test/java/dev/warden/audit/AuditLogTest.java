@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,7 +134,8 @@ class AuditLogTest {
                 }, threads));
             }
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-            assertThat(server.stats().records() + cli.stats().records()).isEqualTo(600);
+            assertThat(server.stats().records()).isEqualTo(300);
+            assertThat(cli.stats().records()).isEqualTo(300);
         }
         var report = new AuditVerifier().verify(db);
         assertThat(report.ok()).as(report.message()).isTrue();
@@ -144,16 +144,17 @@ class AuditLogTest {
     }
 
     @Test
-    void closeWritesWhatIsQueuedAndLaterAppendsFail() {
+    void closeWritesWhatIsQueuedAndLaterAppendsFail() throws Exception {
         var audit = new AuditLog(db, CLOCK, new AuditLog.Options(7, 10_000));
         var futures = new ArrayList<CompletableFuture<Long>>();
         for (int i = 0; i < 500; i++) futures.add(audit.appendAsync(entry(i)));
         audit.close();
-        assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted());
+        // Durable by the time close() returns; the futures themselves complete on their own threads.
+        assertThat(new AuditVerifier().verify(db).count()).isEqualTo(500);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         Set<Long> seqs = new HashSet<>();
         futures.forEach(f -> seqs.add(f.join()));
         assertThat(seqs).hasSize(500);
-        assertThat(new AuditVerifier().verify(db).count()).isEqualTo(500);
 
         assertThatThrownBy(() -> audit.append(entry(501)))
                 .isInstanceOfSatisfying(ActionException.class, e -> {
@@ -220,6 +221,6 @@ class AuditLogTest {
     void optionsRejectNonsense() {
         assertThatThrownBy(() -> new AuditLog.Options(0, 10)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AuditLog.Options(10, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(List.of(AuditLog.Options.DEFAULTS.maxBatch())).first().isNotNull();
+        assertThat(AuditLog.Options.DEFAULTS.maxBatch()).isGreaterThan(1);
     }
 }
