@@ -37,7 +37,9 @@ import org.sqlite.SQLiteException;
  * <p>Several processes may append to the same database (a server and the CLI). Each batch therefore
  * takes SQLite's write lock first ({@code BEGIN IMMEDIATE}) and reads the chain's tail inside that
  * transaction; a tail remembered from the previous batch could be stale. The chain itself — what
- * is hashed and how — is defined in {@link AuditChain}.
+ * is hashed and how — is defined in {@link AuditChain}. A record's {@code ts} is the entry's time
+ * (when the intent arrived), or the clock's when the entry has none; its input is stored as
+ * canonical JSON after {@link Redactor} has removed secrets.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);

@@ -144,6 +144,21 @@ class AuditLogTest {
     }
 
     @Test
+    void aWriterPicksUpTheRecordsAnotherProcessAppendedSinceItsLastBatch() {
+        try (var otherDb = Database.openSqlite(dataDir);
+             var server = new AuditLog(db, CLOCK);
+             var cli = new AuditLog(otherDb, CLOCK)) {
+            for (int i = 1; i <= 20; i++) {
+                var log = i % 3 == 0 ? cli : server;
+                assertThat(log.append(entry(i))).isEqualTo(i);
+            }
+        }
+        var report = new AuditVerifier().verify(db);
+        assertThat(report.ok()).as(report.message()).isTrue();
+        assertThat(report.count()).isEqualTo(20);
+    }
+
+    @Test
     void closeWritesWhatIsQueuedAndLaterAppendsFail() throws Exception {
         var audit = new AuditLog(db, CLOCK, new AuditLog.Options(7, 10_000));
         var futures = new ArrayList<CompletableFuture<Long>>();
