@@ -60,16 +60,17 @@ public final class TextDiff {
             if (i < n && j < m && a.get(i).equals(b.get(j))) {
                 ops.add(new Op(' ', a.get(i++)));
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                ops.add(new Op('+', b.get(j++)));
-            } else {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 ops.add(new Op('-', a.get(i++)));
+            } else {
+                ops.add(new Op('+', b.get(j++)));
             }
         }
     }
 
     private static String render(String path, List<Op> ops) {
-        var out = new StringBuilder("--- a/").append(path).append("\n+++ b/").append(path).append('\n');
+        var name = path.startsWith("/") ? path : "/" + path;
+        var out = new StringBuilder("--- a").append(name).append("\n+++ b").append(name).append('\n');
         int k = 0;
         while (k < ops.size()) {
             while (k < ops.size() && ops.get(k).kind() == ' ') k++;
