@@ -3,8 +3,9 @@ package dev.warden.guard;
 import dev.warden.action.ActionException;
 import dev.warden.action.ErrorKind;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -15,15 +16,21 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Keeps every path an action touches under the allowed roots. A path is resolved to its real path
  * (symlinks followed, {@code ..} removed); a path that does not exist yet is judged by the real
  * path of its nearest existing ancestor. Containment is decided on path components, never on
  * string prefixes, so {@code /srv/app2} is not inside {@code /srv/app}.
+ *
+ * <p>{@code ..} is removed lexically before symlinks are followed, as a shell's {@code cd} does:
+ * the path that is checked is the path that is then used. Every failure is an
+ * {@link ActionException}, never an unchecked I/O exception.
  */
 public final class PathJail {
+    /** The kernel's own limit (Linux MAXSYMLINKS); deeper chains are treated as loops. */
+    private static final int MAX_LINK_HOPS = 40;
+
     private final List<Path> roots;
 
     public PathJail(List<Path> roots) {
@@ -48,23 +55,8 @@ public final class PathJail {
      * roots. The path need not exist. Refuses NUL bytes, escapes and symlinks pointing out.
      */
     public Path resolve(String text) {
-        if (text == null || text.isEmpty()) {
-            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_path", "The path is empty.",
-                    "Pass an absolute path or one relative to " + roots.getFirst() + ".");
-        }
-        if (text.indexOf('\0') >= 0) {
-            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_path", "The path contains a NUL byte.",
-                    "Remove the NUL byte from the path.");
-        }
-        Path requested;
-        try {
-            var p = Path.of(text);
-            requested = (p.isAbsolute() ? p : roots.getFirst().resolve(p)).normalize();
-        } catch (InvalidPathException e) {
-            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_path", "The path is not valid: " + e.getReason(),
-                    "Pass a plain file system path.");
-        }
-        var real = realPathOf(requested);
+        var requested = absolute(text);
+        var real = realPathOf(requested, text);
         if (!inside(real)) throw outside(text, real);
         return real;
     }
@@ -79,6 +71,29 @@ public final class PathJail {
         return path;
     }
 
+    /**
+     * The absolute, lexically normalised form of {@code text} with no symlink followed: what the
+     * caller named, for reporting and for acting on a symlink itself. Not a containment check;
+     * use {@link #resolve} for that.
+     */
+    public Path absolute(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_path", "The path is empty.",
+                    "Pass an absolute path or one relative to " + roots.getFirst() + ".");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_path", "The path contains a NUL byte.",
+                    "Remove the NUL byte from the path.");
+        }
+        try {
+            var p = Path.of(text);
+            return (p.isAbsolute() ? p : roots.getFirst().resolve(p)).normalize();
+        } catch (InvalidPathException e) {
+            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_path", "The path is not valid: " + e.getReason(),
+                    "Pass a plain file system path.");
+        }
+    }
+
     /** True when {@code path} (already real) lies under one of the roots. */
     public boolean inside(Path path) {
         for (var root : roots) {
@@ -87,28 +102,40 @@ public final class PathJail {
         return false;
     }
 
-    /** Fails unless {@code path}, resolved again now, still lies inside the roots. */
+    /** True when {@code path} is one of the roots, or contains one: removing or moving it would remove a root. */
+    public boolean isRootOrAbove(Path path) {
+        for (var root : roots) {
+            if (root.startsWith(path)) return true;
+        }
+        return false;
+    }
+
+    /** Fails unless {@code path}, resolved again now, still lies inside the roots. Returns the real path. */
     public Path recheck(Path path) {
-        var real = realPathOf(path.toAbsolutePath().normalize());
+        var absolute = path.toAbsolutePath().normalize();
+        var real = realPathOf(absolute, path.toString());
         if (!inside(real)) throw outside(path.toString(), real);
         return real;
     }
 
     /**
-     * Opens a file for reading or writing at the moment of use. The final component is opened
-     * without following symlinks and the parent is re-resolved immediately before, so a symlink
-     * swapped in after {@link #resolve} cannot lead outside the roots.
+     * Opens a file for reading or writing at the moment of use. The parent is re-resolved
+     * immediately before and the file is opened under the parent's real path with its final
+     * component not followed, so a symlink swapped in after {@link #resolve} cannot lead outside
+     * the roots. (A parent directory swapped for a symlink in the microseconds between the
+     * re-check and the open is the residual race Java's file API cannot close.)
      */
     public FileChannel open(Path path, OpenOption... options) throws IOException {
-        var parent = path.getParent();
-        if (parent != null) recheck(parent);
+        var parent = path.toAbsolutePath().normalize().getParent();
+        var target = parent == null ? path : recheck(parent).resolve(path.getFileName());
+        if (!inside(target)) throw outside(path.toString(), target);
         var opts = new HashSet<OpenOption>(List.of(options));
         if (opts.isEmpty()) opts.add(StandardOpenOption.READ);
         opts.add(LinkOption.NOFOLLOW_LINKS);
         try {
-            return FileChannel.open(path, opts);
+            return FileChannel.open(target, opts);
         } catch (IOException e) {
-            if (Files.isSymbolicLink(path)) {
+            if (Files.isSymbolicLink(target)) {
                 throw new ActionException(ErrorKind.REFUSED, "path_outside_roots",
                         "The path " + path + " became a symbolic link after it was checked; it was not followed.",
                         "Retry with the link's target if it lies inside the allowed roots.");
@@ -117,7 +144,12 @@ public final class PathJail {
         }
     }
 
-    private Path realPathOf(Path absolute) {
+    private Path realPathOf(Path absolute, String requested) {
+        return realPathOf(absolute, requested, 0);
+    }
+
+    private Path realPathOf(Path absolute, String requested, int hops) {
+        if (hops > MAX_LINK_HOPS) throw loop(requested);
         // Walk up to the nearest existing ancestor, take its real path, and re-append the rest.
         Path existing = absolute;
         var tail = new ArrayList<Path>();
@@ -131,27 +163,56 @@ public final class PathJail {
             real = existing.toRealPath();
         } catch (NoSuchFileException e) {
             // A dangling symlink: judge it by where it points.
-            real = danglingTarget(existing);
+            real = danglingTarget(existing, requested, hops);
+        } catch (AccessDeniedException e) {
+            throw new ActionException(ErrorKind.REFUSED, "permission_denied",
+                    "Warden may not read " + existing + " to check where " + requested + " leads.",
+                    "Use a path Warden's user can read; call fs.stat on a parent directory to see its permissions.");
+        } catch (FileSystemException e) {
+            if (isLoop(e)) throw loop(requested);
+            throw unreadable(requested, e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw unreadable(requested, e);
         }
         for (int i = tail.size() - 1; i >= 0; i--) real = real.resolve(tail.get(i));
         return real.normalize();
     }
 
-    private Path danglingTarget(Path link) {
-        Set<Path> seen = new HashSet<>();
+    private Path danglingTarget(Path link, String requested, int hops) {
         Path current = link;
         try {
             while (Files.isSymbolicLink(current)) {
-                if (!seen.add(current)) break;
+                if (++hops > MAX_LINK_HOPS) throw loop(requested);
                 var target = Files.readSymbolicLink(current);
-                current = current.getParent().resolve(target).normalize();
+                var parent = current.getParent();
+                // The link's own directory exists (the link is in it), so its real path is known.
+                var base = parent == null ? Path.of("/") : parent.toRealPath();
+                current = base.resolve(target).normalize();
             }
+        } catch (FileSystemException e) {
+            if (isLoop(e)) throw loop(requested);
+            throw unreadable(requested, e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw unreadable(requested, e);
         }
-        return current.equals(link) ? link : realPathOf(current);
+        return realPathOf(current, requested, hops + 1);
+    }
+
+    private static boolean isLoop(FileSystemException e) {
+        var reason = e.getReason();
+        return reason != null && reason.toLowerCase(java.util.Locale.ROOT).contains("symbolic links");
+    }
+
+    private static ActionException loop(String requested) {
+        return new ActionException(ErrorKind.REFUSED, "symlink_loop",
+                "The path " + requested + " leads through a loop of symbolic links.",
+                "Call fs.stat on each component of the path to find the link that points back at itself.");
+    }
+
+    private static ActionException unreadable(String requested, IOException e) {
+        return new ActionException(ErrorKind.INTERNAL, "path_unresolvable",
+                "Warden could not resolve " + requested + ": " + e.getMessage(),
+                "Check that the path's directories exist and are readable, then retry.", null, e);
     }
 
     private ActionException outside(String requested, Path real) {
