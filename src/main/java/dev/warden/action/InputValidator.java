@@ -43,12 +43,24 @@ public final class InputValidator {
                 .toList();
     }
 
+    /** JSONPath form ({@code $.env.HOME}, {@code $.argv[0]}) whatever path style the library was built with. */
     private static String path(com.networknt.schema.Error error) {
-        var location = error.getInstanceLocation().toString();
-        if ("additionalProperties".equals(error.getKeyword()) && error.getProperty() != null) {
-            return location + "." + error.getProperty();
+        var out = new StringBuilder("$");
+        var location = error.getInstanceLocation();
+        for (int i = 0; i < location.getNameCount(); i++) {
+            if (location.getElement(i) instanceof Integer index) out.append('[').append(index).append(']');
+            else appendName(out, location.getName(i));
         }
-        return location;
+        var keyword = error.getKeyword();
+        if (("additionalProperties".equals(keyword) || "required".equals(keyword)) && error.getProperty() != null) {
+            appendName(out, error.getProperty());
+        }
+        return out.toString();
+    }
+
+    private static void appendName(StringBuilder out, String name) {
+        if (name.matches("[A-Za-z_][A-Za-z0-9_]*")) out.append('.').append(name);
+        else out.append("['").append(name.replace("'", "\\'")).append("']");
     }
 
     private static String message(com.networknt.schema.Error error) {

@@ -1,0 +1,210 @@
+package dev.warden.api.rest;
+
+import dev.warden.action.ActionRegistry;
+import dev.warden.audit.AuditQuery;
+import dev.warden.engine.Engine;
+import dev.warden.engine.Intent;
+import dev.warden.engine.Mode;
+import dev.warden.engine.Origin;
+import dev.warden.identity.Principal;
+import dev.warden.identity.TokenService;
+import dev.warden.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The REST front: a thin mapping from HTTP to {@link Intent} and from {@code Outcome} back to
+ * HTTP. No pipeline stage lives here; authentication only turns a bearer token into a principal.
+ */
+public final class RestServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RestServer.class);
+    private static final String PRINCIPAL = "warden.principal";
+
+    /** What the REST front needs from the rest of Warden. */
+    public record Dependencies(Engine engine, TokenService tokens, AuditQuery audit) {}
+
+    private final Dependencies deps;
+    private final String host;
+    private final int requestedPort;
+    private final long maxBodyBytes;
+    private Javalin app;
+
+    public RestServer(Dependencies deps, String host, int port, long maxBodyBytes) {
+        this.deps = deps;
+        this.host = host;
+        this.requestedPort = port;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public RestServer start() {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = maxBodyBytes;
+            config.http.defaultContentType = "application/json";
+            config.jetty.host = host;
+            config.jetty.port = requestedPort;
+
+            var routes = config.routes;
+            routes.before(this::authenticate);
+            routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            routes.get("/openapi.json", this::openApi);
+            routes.get("/v1/actions", this::catalog);
+            routes.get("/v1/actions/{id}", this::describe);
+            routes.post("/v1/actions/{id}", ctx -> submit(ctx, Mode.EXECUTE));
+            routes.post("/v1/actions/{id}/simulate", ctx -> submit(ctx, Mode.SIMULATE));
+            routes.post("/v1/undo/{undoId}", this::undo);
+            routes.get("/v1/audit", this::audit);
+
+            routes.exception(ContentTooLargeResponse.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(Problem.of(413,
+                    "body_too_large", "The request body is larger than " + maxBodyBytes + " bytes.",
+                    "Send less: for big files write them in parts, or ask an admin to raise maxBodyBytes."))));
+            routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(Problem.of(
+                    e.getStatus(), "http_" + e.getStatus(), e.getMessage(), "Check the method, path and headers of the request."))));
+            routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                send(ctx, OutcomeResponses.problem(Problem.of(500, "internal_error", "Warden hit an internal error.",
+                        "Retry; if it persists, report it with the time of the request.")));
+            });
+            routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    send(ctx, OutcomeResponses.problem(Problem.of(404, "no_such_endpoint", "There is no endpoint " + ctx.method() + " " + ctx.path() + ".",
+                            "GET /openapi.json lists the endpoints; actions are at POST /v1/actions/{id}.")));
+                }
+            });
+        }).start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        if (app != null) app.stop();
+    }
+
+    private void authenticate(Context ctx) {
+        if (ctx.path().equals("/healthz")) return;
+        var header = ctx.header("Authorization");
+        Optional<Principal> principal = Optional.empty();
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            principal = deps.tokens().authenticate(header.substring(7).trim());
+        }
+        if (principal.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"warden\"");
+            send(ctx, OutcomeResponses.problem(Problem.of(401, header == null ? "unauthenticated" : "invalid_token",
+                    header == null ? "No bearer token was sent." : "The bearer token is unknown, expired or revoked.",
+                    "Send Authorization: Bearer <token>; an admin creates tokens with ./warden token create.")));
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        ctx.attribute(PRINCIPAL, principal.get());
+    }
+
+    private void submit(Context ctx, Mode mode) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        JsonNode input;
+        var body = ctx.bodyAsBytes();
+        if (body.length == 0) {
+            input = Json.object();
+        } else {
+            try {
+                input = Json.parse(body);
+            } catch (JacksonException e) {
+                send(ctx, OutcomeResponses.problem(Problem.of(400, "malformed_json",
+                        "The body is not valid JSON: " + e.getOriginalMessage(),
+                        "Send the action's input as one JSON object, e.g. {\"path\": \"README.md\"}.")));
+                return;
+            }
+        }
+        var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId());
+        send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
+    }
+
+    private void undo(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        var input = Json.object().put("undoId", ctx.pathParam("undoId"));
+        var intent = new Intent("journal.undo", input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId());
+        send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
+    }
+
+    private void catalog(Context ctx) {
+        var list = Json.array();
+        for (var action : registry().all()) list.add(CatalogEntry.of(action.spec()));
+        var body = Json.object();
+        body.set("actions", list);
+        send(ctx, new OutcomeResponses.Response(200, "application/json", body));
+    }
+
+    private void describe(Context ctx) {
+        var id = ctx.pathParam("id");
+        var found = registry().find(id);
+        if (found.isEmpty()) {
+            var closest = registry().closest(id, 3);
+            send(ctx, OutcomeResponses.problem(Problem.of(404, "unknown_action", "There is no action called '" + id + "'.",
+                    closest.isEmpty() ? "GET /v1/actions lists the catalog." : "Did you mean " + String.join(", ", closest) + "?")));
+            return;
+        }
+        send(ctx, new OutcomeResponses.Response(200, "application/json", CatalogEntry.of(found.get().spec())));
+    }
+
+    private void openApi(Context ctx) {
+        var url = ctx.scheme() + "://" + ctx.host();
+        var doc = new OpenApiDocument(registry(), url).build();
+        send(ctx, new OutcomeResponses.Response(200, "application/json", doc));
+    }
+
+    private void audit(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal.role() != dev.warden.identity.Role.ADMIN) {
+            send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins may read the audit trail.",
+                    "Ask an admin, or use an admin token.")));
+            return;
+        }
+        long after;
+        int limit;
+        try {
+            after = Long.parseLong(ctx.queryParamAsClass("after", String.class).getOrDefault("0"));
+            limit = Integer.parseInt(ctx.queryParamAsClass("limit", String.class).getOrDefault("100"));
+        } catch (NumberFormatException e) {
+            send(ctx, OutcomeResponses.problem(Problem.of(422, "invalid_query", "after and limit must be integers.",
+                    "Use GET /v1/audit?after=0&limit=100.")));
+            return;
+        }
+        if (after < 0 || limit < 1 || limit > 1000) {
+            send(ctx, OutcomeResponses.problem(Problem.of(422, "invalid_query", "after must be >= 0 and limit 1..1000.",
+                    "Use GET /v1/audit?after=0&limit=100, then after=<nextAfter> for the next page.")));
+            return;
+        }
+        var records = deps.audit().page(after, limit);
+        var body = Json.object();
+        var list = body.putArray("records");
+        records.forEach(r -> list.add(r.toJson()));
+        body.put("nextAfter", records.isEmpty() ? after : records.getLast().seq());
+        send(ctx, new OutcomeResponses.Response(200, "application/json", body));
+    }
+
+    private ActionRegistry registry() {
+        return deps.engine().registry();
+    }
+
+    private static void send(Context ctx, OutcomeResponses.Response response) {
+        ctx.status(response.status()).contentType(response.contentType()).result(Json.write(response.body()));
+    }
+
+    private static String traceId() {
+        var r = ThreadLocalRandom.current();
+        return String.format("%016x%016x", r.nextLong(), r.nextLong());
+    }
+}

@@ -1,0 +1,116 @@
+package dev.warden.app;
+
+import dev.warden.action.Action;
+import dev.warden.action.ActionRegistry;
+import dev.warden.action.InputValidator;
+import dev.warden.actions.fs.FileActions;
+import dev.warden.actions.journal.UndoAction;
+import dev.warden.actions.shell.ShellExecAction;
+import dev.warden.audit.AuditLog;
+import dev.warden.config.WardenConfig;
+import dev.warden.engine.Engine;
+import dev.warden.guard.CommandAnalyzer;
+import dev.warden.guard.PathJail;
+import dev.warden.identity.TokenService;
+import dev.warden.journal.Journal;
+import dev.warden.policy.ConfirmationTokens;
+import dev.warden.policy.Policy;
+import dev.warden.sandbox.ProcessRunner;
+import dev.warden.store.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+
+/**
+ * The composition root: opens the data dir and wires every part of the spine together. Every
+ * front (server, CLI, tests) gets its engine from here, so they all run the same pipeline.
+ */
+public final class Warden implements AutoCloseable {
+    private final WardenConfig config;
+    private final Database db;
+    private final AuditLog audit;
+    private final Engine engine;
+    private final TokenService tokens;
+    private final Journal journal;
+    private final PathJail jail;
+    private final Policy policy;
+
+    private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, TokenService tokens,
+                   Journal journal, PathJail jail, Policy policy) {
+        this.config = config;
+        this.db = db;
+        this.audit = audit;
+        this.engine = engine;
+        this.tokens = tokens;
+        this.journal = journal;
+        this.jail = jail;
+        this.policy = policy;
+    }
+
+    public static Warden open(WardenConfig config, Clock clock) {
+        var dataDir = config.dataDir();
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.exists(config.policyFile())) {
+                Files.createDirectories(config.policyFile().toAbsolutePath().getParent());
+                Files.writeString(config.policyFile(), Policy.defaultYaml());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare data dir " + dataDir, e);
+        }
+        var policy = Policy.load(config.policyFile());
+        var jail = new PathJail(config.roots());
+        var db = Database.openSqlite(dataDir);
+        try {
+            var journal = new Journal(db, dataDir.resolve("journal"), clock, jail);
+            var audit = new AuditLog(db, clock);
+            var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
+                    config.confirmationTtl(), db, clock);
+            var actions = new ArrayList<Action>(FileActions.all(jail));
+            actions.add(new ShellExecAction(jail, new ProcessRunner(), new CommandAnalyzer()));
+            actions.add(new UndoAction());
+            var registry = new ActionRegistry(actions);
+            var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit, clock);
+            return new Warden(config, db, audit, engine, new TokenService(db, clock), journal, jail, policy);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public WardenConfig config() {
+        return config;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public PathJail jail() {
+        return jail;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    @Override
+    public void close() {
+        audit.close();
+        db.close();
+    }
+}

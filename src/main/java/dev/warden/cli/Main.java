@@ -1,0 +1,35 @@
+package dev.warden.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code warden} command line. Each subcommand is one small class in this package. */
+@Command(name = "warden", mixinStandardHelpOptions = true, version = "warden 0.1.0",
+        description = "A governed gateway through which AI agents operate this machine.",
+        subcommands = {
+                ServeCommand.class, RunCommand.class, ActionsCommand.class, AuditCommand.class, UndoCommand.class,
+                TokenCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        var cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.warden.cli;
+
+import dev.warden.api.rest.RestServer;
+import dev.warden.app.Warden;
+import dev.warden.audit.AuditQuery;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the Warden server (REST on /v1).")
+final class ServeCommand implements Runnable {
+    @Mixin
+    DataDirOptions data;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 7878; 0 picks a free one).")
+    Integer port;
+
+    @Override
+    public void run() {
+        var config = data.config(host, port);
+        var warden = Warden.open(config, Clock.systemUTC());
+        var out = System.out;
+        warden.tokens().ensureAdmin(config.adminToken()).ifPresent(secret -> {
+            out.println("Created the first admin token. It is shown only this once; keep it safe:");
+            out.println();
+            out.println("    " + secret);
+            out.println();
+        });
+                var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.tokens(), new AuditQuery(warden.database())),
+                config.host(), config.port(), config.maxBodyBytes()).start();
+        out.println("Data dir: " + config.dataDir());
+        for (var root : warden.jail().roots()) out.println("Root:     " + root);
+        out.println("Policy:   " + config.policyFile());
+        out.println("Warden listening on http://" + config.host() + ":" + server.port());
+        out.flush();
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            warden.close();
+            stopped.countDown();
+        }, "warden-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.warden.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Warden's configuration, built once at start-up from defaults, the config file, the environment and
+ * command-line flags (in rising precedence) and immutable afterwards.
+ *
+ * @param adminToken a fixed admin token from {@code WARDEN_ADMIN_TOKEN}, or null to generate one on first start
+ */
+public record WardenConfig(
+        String host,
+        int port,
+        Path dataDir,
+        List<Path> roots,
+        Path policyFile,
+        String adminToken,
+        long maxBodyBytes,
+        Duration confirmationTtl) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 7878;
+    public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
+    public static final Duration DEFAULT_CONFIRMATION_TTL = Duration.ofMinutes(5);
+
+    public WardenConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(policyFile, "policyFile");
+        Objects.requireNonNull(confirmationTtl, "confirmationTtl");
+        roots = List.copyOf(roots);
+        if (roots.isEmpty()) throw new IllegalArgumentException("at least one root is required");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
+    }
+
+    public Path database() {
+        return dataDir.resolve("warden.db");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.warden.api.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.action.Risk;
+import dev.warden.json.Json;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenApiDocumentTest {
+    @TempDir
+    Path temp;
+
+    RestFixture w;
+
+    @BeforeEach
+    void start() {
+        w = new RestFixture(temp, null, 1 << 20);
+    }
+
+    @AfterEach
+    void stop() {
+        w.close();
+    }
+
+    @Test
+    void theDocumentIsValidOpenApi31ForARealParser() {
+        var json = Json.write(new OpenApiDocument(w.warden.engine().registry(), "http://127.0.0.1:7878").build());
+        var options = new ParseOptions();
+        options.setResolve(true);
+        var result = new OpenAPIV3Parser().readContents(json, null, options);
+        assertThat(result.getMessages()).as("parser messages").isEmpty();
+        var api = result.getOpenAPI();
+        assertThat(api).isNotNull();
+        assertThat(api.getOpenapi()).isEqualTo("3.1.0");
+        assertThat(api.getSpecVersion().name()).isEqualTo("V31");
+        assertThat(api.getComponents().getSecuritySchemes().get("bearerAuth").getScheme()).isEqualTo("bearer");
+
+        var registry = w.warden.engine().registry();
+        assertThat(api.getPaths()).hasSize(registry.all().size() + 1);
+        for (var action : registry.all()) {
+            var spec = action.spec();
+            var op = api.getPaths().get("/v1/actions/" + spec.id()).getPost();
+            assertThat(op.getOperationId()).matches("[A-Za-z0-9_-]+").isEqualTo(spec.id().replace('.', '_'));
+            assertThat(op.getSummary().length()).isLessThanOrEqualTo(300);
+            assertThat(op.getDescription().length()).isLessThanOrEqualTo(300);
+            boolean consequential = spec.risk() != Risk.READ;
+            assertThat(op.getExtensions().get("x-openai-isConsequential")).isEqualTo(consequential);
+            var hasConfirm = op.getParameters() != null
+                    && op.getParameters().stream().anyMatch(p -> p.getName().equals("confirm") && p.getIn().equals("query"));
+            assertThat(hasConfirm).as("%s has the confirm parameter", spec.id()).isEqualTo(consequential);
+            assertThat(op.getRequestBody().getContent().get("application/json").getSchema()).isNotNull();
+        }
+    }
+
+    @Test
+    void operationIdsAreUnique() {
+        var doc = new OpenApiDocument(w.warden.engine().registry(), "http://x").build();
+        var ids = doc.get("paths").valueStream().map(p -> p.get("post").get("operationId").asString()).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.warden.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the dependency arrows of the design true: fronts -> engine -> (policy, guard, sandbox,
+ * journal, audit, action) -> store. Actions know nothing of fronts or the engine.
+ */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.warden");
+    }
+
+    @Test
+    void noCyclesBetweenTopLevelPackages() {
+        slices().matching("dev.warden.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void nothingButTheCompositionRootAndTheCliDependsOnFronts() {
+        noClasses().that().resideOutsideOfPackages("dev.warden.app..", "dev.warden.cli..", "dev.warden.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.warden.api..", "dev.warden.cli..", "dev.warden.app..")
+                .check(classes);
+    }
+
+    @Test
+    void theCompositionRootIsUsedOnlyByTheCli() {
+        noClasses().that().resideOutsideOfPackages("dev.warden.app..", "dev.warden.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.warden.app..")
+                .check(classes);
+    }
+
+    @Test
+    void actionsDependOnlyOnTheActionApiGuardsAndSandbox() {
+        noClasses().that().resideInAPackage("dev.warden.actions..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.engine..", "dev.warden.policy..", "dev.warden.audit..", "dev.warden.journal..",
+                        "dev.warden.store..", "dev.warden.identity..", "dev.warden.config..")
+                .check(classes);
+    }
+
+    @Test
+    void theActionApiStandsAlone() {
+        noClasses().that().resideInAPackage("dev.warden.action")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.engine..", "dev.warden.policy..", "dev.warden.audit..", "dev.warden.journal..",
+                        "dev.warden.store..", "dev.warden.guard..", "dev.warden.sandbox..", "dev.warden.actions..")
+                .check(classes);
+    }
+
+    @Test
+    void theEngineDoesNotKnowConcreteActions() {
+        noClasses().that().resideInAPackage("dev.warden.engine..")
+                .should().dependOnClassesThat().resideInAPackage("dev.warden.actions..")
+                .check(classes);
+    }
+
+    @Test
+    void storageKnowsNothingAboveIt() {
+        noClasses().that().resideInAPackage("dev.warden.store..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.engine..", "dev.warden.policy..", "dev.warden.audit..", "dev.warden.journal..",
+                        "dev.warden.guard..", "dev.warden.sandbox..", "dev.warden.action..", "dev.warden.actions..",
+                        "dev.warden.identity..")
+                .check(classes);
+    }
+}
