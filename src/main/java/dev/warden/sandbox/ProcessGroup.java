@@ -13,8 +13,11 @@ final class ProcessGroup {
 
     private ProcessGroup() {}
 
-    /** Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to every process in group {@code pgid}. */
-    static void signal(long pgid, String signal) {
+    /**
+     * Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to every process in group {@code pgid};
+     * false when no process was signalled (the group is empty or does not exist yet).
+     */
+    static boolean signal(long pgid, String signal) {
         if (pgid <= 1) throw new IllegalArgumentException("refusing to signal group " + pgid);
         try {
             var kill = new ProcessBuilder("/bin/sh", "-c", KILL_GROUP, "sh", signal, Long.toString(pgid))
@@ -22,11 +25,15 @@ final class ProcessGroup {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             kill.getOutputStream().close();
-            if (!kill.waitFor(5, TimeUnit.SECONDS)) kill.destroyForcibly();
+            if (kill.waitFor(5, TimeUnit.SECONDS)) return kill.exitValue() == 0;
+            kill.destroyForcibly();
+            return false;
         } catch (IOException e) {
             // Nothing better to do: the caller also kills the descendants it can see.
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

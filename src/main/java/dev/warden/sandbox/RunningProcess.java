@@ -11,7 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A started process and its group. {@link #await} waits for the end (enforcing the wall-clock
  * limit), {@link #cancel} stops it from any thread. Stopping sends SIGTERM to the group, waits the
  * grace period, then sends SIGKILL to the group and to every descendant still visible, so children
- * that put themselves in the background die too.
+ * that put themselves in the background die too. When the leader ends on its own, whatever it left
+ * running that still holds stdout or stderr open is killed as well, so a call never hangs on a
+ * background child; background processes that detached from the output are left alone (they
+ * belong in a job, not in a single call).
  */
 public final class RunningProcess {
     /** How long output may keep flowing after the leader exited before the leftovers are killed. */
@@ -136,9 +139,8 @@ public final class RunningProcess {
 
     private void stop() {
         var descendants = process.descendants().toList();
-        if (ownGroup) {
-            ProcessGroup.signal(process.pid(), "TERM");
-        } else {
+        // The group exists once the leader has called setsid; a stop in the first microseconds misses it.
+        if (!ownGroup || !ProcessGroup.signal(process.pid(), "TERM")) {
             process.destroy();
             descendants.forEach(ProcessHandle::destroy);
         }

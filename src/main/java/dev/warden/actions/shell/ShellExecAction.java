@@ -118,6 +118,7 @@ public final class ShellExecAction implements Action {
     private ProcessSpec processSpec(ActionContext ctx, ShellRequest request) {
         var limits = sandbox.limits();
         var timeout = request.timeoutMs() == null ? limits.defaultTimeout() : Duration.ofMillis(request.timeoutMs());
+        if (timeout.compareTo(limits.maxTimeout()) > 0) timeout = limits.maxTimeout();
         var untilDeadline = Duration.between(Instant.now(), ctx.deadline());
         if (untilDeadline.compareTo(timeout) < 0) {
             if (untilDeadline.toMillis() < 1) {
