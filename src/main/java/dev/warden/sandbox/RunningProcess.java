@@ -32,6 +32,7 @@ public final class RunningProcess {
     private final List<String> enforced;
     private final ReentrantLock awaiting = new ReentrantLock();
     private volatile boolean cancelled;
+    private volatile boolean finished;
     private boolean interrupted;
     private ProcessResult result;
 
@@ -77,6 +78,8 @@ public final class RunningProcess {
 
     /** Stops the process group (SIGTERM, grace, SIGKILL); {@link #await} then reports {@code cancelled}. */
     public void cancel() {
+        // Once collected, the leader's pid may be reused by an unrelated group: signal nothing.
+        if (finished) return;
         cancelled = true;
         stop();
     }
@@ -122,6 +125,7 @@ public final class RunningProcess {
         }
         long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
         if (interrupted) Thread.currentThread().interrupt();
+        finished = true;
         return new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
                 level, enforced);
     }

@@ -205,6 +205,17 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void cancelAfterTheEndChangesNothing() {
+        var running = runner.start(limits.spec(Command.argv("true"), dir));
+        var first = running.await();
+        running.cancel();
+
+        assertThat(running.await()).isSameAs(first);
+        assertThat(first.cancelled()).isFalse();
+        assertThat(first.exitCode()).isZero();
+    }
+
+    @Test
     void interruptingTheWaiterCancelsTheRun() throws Exception {
         var running = runner.start(limits.spec(Command.argv("sleep", "30"), dir));
         var waiter = Thread.currentThread();
