@@ -1,0 +1,94 @@
+package dev.warden.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Drains one output stream of a process on its own virtual thread, so a chatty process never
+ * blocks on a full pipe, and keeps the first and last half of the cap.
+ */
+final class OutputCapture {
+    private static final int CHUNK = 16 * 1024;
+
+    private final int headCap;
+    private final int tailCap;
+    private byte[] head = new byte[0];
+    private int headLen;
+    private byte[] tail;
+    private int tailNext;
+    private int tailLen;
+    private long total;
+    private final Thread reader;
+
+    private OutputCapture(InputStream in, int cap, String name) {
+        this.headCap = cap - cap / 2;
+        this.tailCap = cap / 2;
+        this.reader = Thread.ofVirtual().name(name).start(() -> drain(in));
+    }
+
+    static OutputCapture start(InputStream in, int cap, String name) {
+        return new OutputCapture(in, cap, name);
+    }
+
+    /** True once the stream reached its end (every writer closed it) within {@code wait}. */
+    boolean awaitEnd(Duration wait) {
+        try {
+            return reader.join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !reader.isAlive();
+        }
+    }
+
+    private void drain(InputStream in) {
+        var buf = new byte[CHUNK];
+        try (in) {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (n > 0) append(buf, n);
+            }
+        } catch (IOException e) {
+            // The stream was closed under us: what was read so far is the output.
+        }
+    }
+
+    private synchronized void append(byte[] buf, int len) {
+        total += len;
+        int off = 0;
+        if (headLen < headCap) {
+            int take = Math.min(len, headCap - headLen);
+            if (headLen + take > head.length) {
+                head = Arrays.copyOf(head, Math.min(headCap, Math.max(headLen + take, head.length * 2)));
+            }
+            System.arraycopy(buf, 0, head, headLen, take);
+            headLen += take;
+            off = take;
+        }
+        int rest = len - off;
+        if (rest == 0 || tailCap == 0) return;
+        if (tail == null) tail = new byte[tailCap];
+        if (rest > tailCap) {
+            off += rest - tailCap;
+            rest = tailCap;
+        }
+        int first = Math.min(rest, tailCap - tailNext);
+        System.arraycopy(buf, off, tail, tailNext, first);
+        System.arraycopy(buf, off + first, tail, 0, rest - first);
+        tailNext = (tailNext + rest) % tailCap;
+        tailLen = Math.min(tailCap, tailLen + rest);
+    }
+
+    synchronized CapturedOutput snapshot() {
+        var keptHead = Arrays.copyOf(head, headLen);
+        var keptTail = new byte[tailLen];
+        if (tailLen > 0) {
+            int start = tailLen < tailCap ? 0 : tailNext;
+            int first = Math.min(tailLen, tailCap - start);
+            System.arraycopy(tail, start, keptTail, 0, first);
+            System.arraycopy(tail, 0, keptTail, first, tailLen - first);
+        }
+        return new CapturedOutput(keptHead, keptTail, total);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.warden.sandbox;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A started process and its group. {@link #await} waits for the end (enforcing the wall-clock
+ * limit), {@link #cancel} stops it from any thread. Stopping sends SIGTERM to the group, waits the
+ * grace period, then sends SIGKILL to the group and to every descendant still visible, so children
+ * that put themselves in the background die too. When the leader ends on its own, whatever it left
+ * running that still holds stdout or stderr open is killed as well, so a call never hangs on a
+ * background child; background processes that detached from the output are left alone (they
+ * belong in a job, not in a single call).
+ */
+public final class RunningProcess {
+    /** How long output may keep flowing after the leader exited before the leftovers are killed. */
+    private static final Duration DRAIN_GRACE = Duration.ofMillis(200);
+    private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(2);
+
+    private final Process process;
+    private final boolean ownGroup;
+    private final long startNanos;
+    private final Duration timeout;
+    private final Duration killGrace;
+    private final OutputCapture stdout;
+    private final OutputCapture stderr;
+    private final String level;
+    private final List<String> enforced;
+    private final ReentrantLock awaiting = new ReentrantLock();
+    private volatile boolean cancelled;
+    private volatile boolean finished;
+    private boolean interrupted;
+    private ProcessResult result;
+
+    RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
+                   int outputCap, byte[] stdin, String level, List<String> enforced) {
+        this.process = process;
+        this.ownGroup = ownGroup;
+        this.startNanos = startNanos;
+        this.timeout = timeout;
+        this.killGrace = killGrace;
+        this.level = level;
+        this.enforced = List.copyOf(enforced);
+        var pid = process.pid();
+        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid);
+        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid);
+        feed(process, stdin);
+    }
+
+    private static void feed(Process process, byte[] stdin) {
+        var sink = process.getOutputStream();
+        if (stdin.length == 0) {
+            closeQuietly(sink);
+            return;
+        }
+        // On its own thread: a process that does not read its input must not block the caller.
+        Thread.ofVirtual().name("stdin-" + process.pid()).start(() -> {
+            try (sink) {
+                sink.write(stdin);
+            } catch (IOException e) {
+                // The process exited or closed its input before reading everything: that is its choice.
+            }
+        });
+    }
+
+    /** The process id; when the runner gave the command its own session, also its process group id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the process group (SIGTERM, grace, SIGKILL); {@link #await} then reports {@code cancelled}. */
+    public void cancel() {
+        // Once collected, the leader's pid may be reused by an unrelated group: signal nothing.
+        if (finished) return;
+        cancelled = true;
+        stop();
+    }
+
+    /**
+     * Waits until the process ends or its time is up, collects its output and reports. Safe to call
+     * from several threads; all get the same result. An interrupt of the waiting thread cancels the
+     * process; the interrupt status is kept.
+     */
+    public ProcessResult await() {
+        awaiting.lock();
+        try {
+            if (result == null) result = supervise();
+            return result;
+        } finally {
+            awaiting.unlock();
+        }
+    }
+
+    private ProcessResult supervise() {
+        boolean timedOut = false;
+        long deadline = startNanos + timeout.toNanos();
+        while (process.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                timedOut = !cancelled;
+                stop();
+                break;
+            }
+            try {
+                process.waitFor(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                cancel();
+            }
+        }
+        int exit = exitCode();
+        if (!(stdout.awaitEnd(DRAIN_GRACE) && stderr.awaitEnd(DRAIN_GRACE))) {
+            // The leader is gone but something it started still holds the output open.
+            killLeftovers();
+            stdout.awaitEnd(DRAIN_AFTER_KILL);
+            stderr.awaitEnd(DRAIN_AFTER_KILL);
+        }
+        long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
+        if (interrupted) Thread.currentThread().interrupt();
+        finished = true;
+        return new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
+                level, enforced);
+    }
+
+    /** The exit code of a leader that has exited or was just sent SIGKILL. */
+    private int exitCode() {
+        while (true) {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    private void stop() {
+        var descendants = process.descendants().toList();
+        // The group exists once the leader has called setsid; a stop in the first microseconds misses it.
+        if (!ownGroup || !ProcessGroup.signal(process.pid(), "TERM")) {
+            process.destroy();
+            descendants.forEach(ProcessHandle::destroy);
+        }
+        try {
+            process.waitFor(killGrace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // SIGKILL regardless: members of the group may ignore SIGTERM or outlive the leader.
+        if (ownGroup) ProcessGroup.signal(process.pid(), "KILL");
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private void killLeftovers() {
+        if (ownGroup) ProcessGroup.signal(process.pid(), "KILL");
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // Closing our end of a pipe cannot fail in a way that matters here.
+        }
+    }
+}
