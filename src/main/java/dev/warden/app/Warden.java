@@ -15,6 +15,7 @@ import dev.warden.identity.TokenService;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
+import dev.warden.sandbox.ProcessLimits;
 import dev.warden.sandbox.ProcessRunner;
 import dev.warden.store.Database;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class Warden implements AutoCloseable {
             var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
                     config.confirmationTtl(), db, clock);
             var actions = new ArrayList<Action>(FileActions.all(jail));
-            actions.add(new ShellExecAction(jail, new ProcessRunner(), new CommandAnalyzer()));
+            actions.add(new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer()));
             actions.add(new UndoAction());
             var registry = new ActionRegistry(actions);
             var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit, clock);
