@@ -2,6 +2,7 @@ package dev.warden.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -13,6 +14,7 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  */
 final class YamlTree {
     private static final YAMLMapper MAPPER = YAMLMapper.builder().build();
+    private static final Pattern MARK = Pattern.compile("line (\\d+), column (\\d+)");
 
     sealed interface Node permits Scalar, Mapping, Sequence {
         String path();
@@ -54,9 +56,7 @@ final class YamlTree {
             }
             return root;
         } catch (JacksonException e) {
-            var at = e.getLocation();
-            problems.add(new PolicyProblem(source, at == null ? 1 : Math.max(1, at.getLineNr()),
-                    at == null ? 1 : Math.max(1, at.getColumnNr()), "", "YAML syntax error: " + syntaxMessage(e)));
+            problems.add(syntaxProblem(source, e));
             return null;
         }
     }
@@ -100,14 +100,47 @@ final class YamlTree {
         problems.add(new PolicyProblem(source, line, column, path, message));
     }
 
-    /** SnakeYAML's message without its own position lines and source excerpts, which the problem already carries. */
-    private static String syntaxMessage(JacksonException e) {
+    /**
+     * SnakeYAML's message without its source excerpts. Its last mark is where the problem is (Jackson's
+     * own location can lag behind it); earlier marks, such as where an unclosed quote began, stay in
+     * the message.
+     */
+    private static PolicyProblem syntaxProblem(String source, JacksonException e) {
         var original = e.getOriginalMessage() == null ? "cannot parse" : e.getOriginalMessage();
-        var parts = new ArrayList<String>();
+        var texts = new ArrayList<String>();
+        var marks = new ArrayList<int[]>();
         for (var line : original.split("\n")) {
-            if (line.isBlank() || line.startsWith("    ") || line.strip().startsWith("in reader") || line.strip().equals("^")) continue;
-            parts.add(line.strip());
+            var stripped = line.strip();
+            if (stripped.isEmpty() || line.startsWith("    ") || stripped.equals("^")) continue;
+            var mark = MARK.matcher(stripped);
+            if (stripped.startsWith("in reader") && mark.find()) {
+                if (!marks.isEmpty()) marks.set(marks.size() - 1, new int[] {Integer.parseInt(mark.group(1)), Integer.parseInt(mark.group(2))});
+                continue;
+            }
+            texts.add(stripped);
+            marks.add(null);
         }
-        return parts.isEmpty() ? original.strip() : String.join("; ", parts);
+        int[] at = null;
+        int located = -1;
+        for (int i = marks.size() - 1; i >= 0 && at == null; i--) {
+            if (marks.get(i) != null) {
+                at = marks.get(i);
+                located = i;
+            }
+        }
+        if (at == null) {
+            var location = e.getLocation();
+            at = location == null ? new int[] {1, 1} : new int[] {Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr())};
+        }
+        var message = new StringBuilder("YAML syntax error: ");
+        for (int i = 0; i < texts.size(); i++) {
+            if (i > 0) message.append("; ");
+            message.append(texts.get(i));
+            if (marks.get(i) != null && i != located) {
+                message.append(" (line ").append(marks.get(i)[0]).append(", column ").append(marks.get(i)[1]).append(')');
+            }
+        }
+        if (texts.isEmpty()) message.append(original.strip());
+        return new PolicyProblem(source, at[0], at[1], "", message.toString());
     }
 }
