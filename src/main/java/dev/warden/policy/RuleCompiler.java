@@ -20,6 +20,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.warden.action.Risk;
+import dev.warden.identity.Role;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,9 @@ import java.util.stream.Collectors;
  */
 final class RuleCompiler {
     private static final Set<String> RISKS = Arrays.stream(Risk.values()).map(Risk::id).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> ROLES = Arrays.stream(Role.values()).map(Role::id).collect(Collectors.toUnmodifiableSet());
+    /** The keys of the {@code principal} map that {@link RuleInputs} builds. */
+    static final Set<String> PRINCIPAL_FIELDS = Set.of("id", "name", "role", "project", "kind");
     private static final String RISK_NAMES = "read, low, medium, high or critical";
     private static final Set<String> ORDERINGS = Set.of("_<_", "_<=_", "_>_", "_>=_");
     private static final Set<String> EQUALITIES = Set.of("_==_", "_!=_");
@@ -58,12 +62,18 @@ final class RuleCompiler {
             .addFunctionDeclarations(
                     CelFunctionDecl.newFunctionDeclaration("atLeast", CelOverloadDecl.newMemberOverload(
                             "string_atLeast_string", SimpleType.BOOL, SimpleType.STRING, SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration("under", CelOverloadDecl.newMemberOverload(
-                            "string_under_string", SimpleType.BOOL, SimpleType.STRING, SimpleType.STRING)))
+                    CelFunctionDecl.newFunctionDeclaration("under",
+                            CelOverloadDecl.newMemberOverload("string_under_string", SimpleType.BOOL, SimpleType.STRING, SimpleType.STRING),
+                            CelOverloadDecl.newMemberOverload("string_under_list", SimpleType.BOOL, SimpleType.STRING,
+                                    ListType.create(SimpleType.STRING))),
+                    CelFunctionDecl.newFunctionDeclaration("hasSegment", CelOverloadDecl.newMemberOverload(
+                            "string_hasSegment_string", SimpleType.BOOL, SimpleType.STRING, SimpleType.STRING)))
             .addFunctionBindings(
                     CelFunctionBinding.from("string_atLeast_string", String.class, String.class,
                             (risk, floor) -> Risk.parse(risk).atLeast(Risk.parse(floor))),
-                    CelFunctionBinding.from("string_under_string", String.class, String.class, LexicalPath::under))
+                    CelFunctionBinding.from("string_under_string", String.class, String.class, LexicalPath::under),
+                    CelFunctionBinding.from("string_under_list", String.class, List.class, LexicalPath::underAny),
+                    CelFunctionBinding.from("string_hasSegment_string", String.class, String.class, LexicalPath::hasSegment))
             .build();
 
     private RuleCompiler() {}
@@ -102,6 +112,14 @@ final class RuleCompiler {
     /** Catches comparisons CEL type-checks but that cannot mean what the author meant. */
     private static void lint(CelAbstractSyntaxTree ast, List<String> errors) {
         CelNavigableAst.fromAst(ast).getRoot().allNodes().forEach(node -> {
+            if (node.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+                var select = node.expr().select();
+                if (isIdent(select.operand(), "principal") && !PRINCIPAL_FIELDS.contains(select.field())) {
+                    errors.add("principal has no field '" + select.field() + "'" + at(ast, node) + "; it has "
+                            + String.join(", ", PRINCIPAL_FIELDS.stream().sorted().toList()));
+                }
+                return;
+            }
             if (node.getKind() != CelExpr.ExprKind.Kind.CALL) return;
             var call = node.expr().call();
             var fn = call.function();
@@ -113,6 +131,12 @@ final class RuleCompiler {
                 for (var arg : args) {
                     if (isUnknownRisk(arg)) errors.add(unknownRisk(arg, ast, node));
                 }
+            } else if (EQUALITIES.contains(fn) && args.size() == 2 && args.stream().anyMatch(RuleCompiler::isPrincipalRole)) {
+                for (var arg : args) {
+                    if (isStringConstant(arg) && !ROLES.contains(arg.constant().stringValue())) {
+                        errors.add("\"" + arg.constant().stringValue() + "\" is not a role" + at(ast, node) + "; roles are viewer, operator and admin");
+                    }
+                }
             } else if (fn.equals("atLeast")) {
                 for (var arg : args) {
                     if (isUnknownRisk(arg)) errors.add(unknownRisk(arg, ast, node));
@@ -123,13 +147,24 @@ final class RuleCompiler {
     }
 
     private static boolean isRiskIdent(CelExpr expr) {
-        return expr.getKind() == CelExpr.ExprKind.Kind.IDENT && expr.ident().name().equals("risk");
+        return isIdent(expr, "risk");
+    }
+
+    private static boolean isIdent(CelExpr expr, String name) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.IDENT && expr.ident().name().equals(name);
+    }
+
+    private static boolean isPrincipalRole(CelExpr expr) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.SELECT && isIdent(expr.select().operand(), "principal")
+                && expr.select().field().equals("role");
+    }
+
+    private static boolean isStringConstant(CelExpr expr) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE;
     }
 
     private static boolean isUnknownRisk(CelExpr expr) {
-        return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
-                && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE
-                && !RISKS.contains(expr.constant().stringValue());
+        return isStringConstant(expr) && !RISKS.contains(expr.constant().stringValue());
     }
 
     private static String unknownRisk(CelExpr constant, CelAbstractSyntaxTree ast, CelNavigableExpr node) {

@@ -53,6 +53,7 @@ final class RuleInputs implements CelVariableResolver {
     private Map<String, Object> principal() {
         if (principal == null) {
             var p = request.principal();
+            // keys as in RuleCompiler.PRINCIPAL_FIELDS, which validation checks rules against
             principal = Map.of("id", p.id(), "name", p.name(), "role", p.role().id(), "project", p.project(),
                     "kind", p.kind().name().toLowerCase(Locale.ROOT));
         }

@@ -164,6 +164,21 @@ class PolicyValidationTest {
     }
 
     @Test
+    void rejects_unknown_principal_fields_and_role_names() {
+        var problems = Policy.validate("""
+                version: 1
+                rules:
+                  - name: typo
+                    when: 'principal.rol == "admin" || principal.role == "admn" || principal.kind == "token"'
+                    effect: deny
+                """, "p.yaml");
+
+        assertThat(problems).extracting(PolicyProblem::message).satisfiesExactlyInAnyOrder(
+                m -> assertThat(m).startsWith("principal has no field 'rol'").endsWith("it has id, kind, name, project, role"),
+                m -> assertThat(m).startsWith("\"admn\" is not a role"));
+    }
+
+    @Test
     void accepts_multi_line_conditions_and_numbers_of_either_kind() {
         var problems = Policy.validate("""
                 version: 1
