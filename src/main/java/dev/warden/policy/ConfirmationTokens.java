@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -62,7 +63,7 @@ public final class ConfirmationTokens {
 
     public ConfirmationTokens(byte[] key, Duration ttl, Database db, Clock clock) {
         if (key.length < KEY_BYTES) throw new IllegalArgumentException("a confirmation key needs at least " + KEY_BYTES + " bytes");
-        if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("the confirmation lifetime must be positive");
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) throw new IllegalArgumentException("the confirmation lifetime must be at least a second");
         this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
         this.ttl = ttl;
         this.db = Objects.requireNonNull(db);
@@ -147,7 +148,12 @@ public final class ConfirmationTokens {
         try {
             Files.write(temp, key, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             // a hard link never replaces: if another process created the key first, theirs wins and is read back
-            Files.createLink(file, temp);
+            try {
+                Files.createLink(file, temp);
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                if (e instanceof FileAlreadyExistsException) throw (FileAlreadyExistsException) e;
+                Files.move(temp, file); // no hard links here: a plain move, which also refuses to replace
+            }
         } catch (FileAlreadyExistsException e) {
             // lost the race; the existing key is read by the caller
         } finally {
