@@ -5,7 +5,6 @@ import dev.warden.audit.AuditVerifier;
 import dev.warden.audit.VerifyReport;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +81,8 @@ final class AuditCommand implements Runnable {
         }
 
         private Writer open() throws IOException {
-            if (out == null) return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) {
+            // Standard output belongs to the caller: flush it, never close it.
+            if (out == null) return new BufferedWriter(spec.commandLine().getOut()) {
                 @Override
                 public void close() throws IOException {
                     flush();

@@ -10,7 +10,6 @@ import dev.warden.identity.Principal;
 import dev.warden.identity.TokenService;
 import dev.warden.json.Json;
 import io.javalin.Javalin;
-import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Optional;
@@ -65,11 +64,9 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/undo/{undoId}", this::undo);
             routes.get("/v1/audit", this::audit);
 
-            routes.exception(ContentTooLargeResponse.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(Problem.of(413,
-                    "body_too_large", "The request body is larger than " + maxBodyBytes + " bytes.",
-                    "Send less: for big files write them in parts, or ask an admin to raise maxBodyBytes."))));
-            routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(Problem.of(
-                    e.getStatus(), "http_" + e.getStatus(), e.getMessage(), "Check the method, path and headers of the request."))));
+            routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(e.getStatus() == 413
+                    ? tooLarge()
+                    : Problem.of(e.getStatus(), "http_" + e.getStatus(), e.getMessage(), "Check the method, path and headers of the request."))));
             routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 send(ctx, OutcomeResponses.problem(Problem.of(500, "internal_error", "Warden hit an internal error.",
@@ -83,6 +80,11 @@ public final class RestServer implements AutoCloseable {
             });
         }).start();
         return this;
+    }
+
+    private Problem tooLarge() {
+        return Problem.of(413, "body_too_large", "The request body is larger than " + maxBodyBytes + " bytes.",
+                "Send less: write big files in parts, or ask an admin to raise maxBodyBytes.");
     }
 
     public int port() {

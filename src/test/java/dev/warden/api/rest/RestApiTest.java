@@ -134,6 +134,7 @@ class RestApiTest {
     @Test
     void confirmationRoundTripIsBoundToTheInputAndSingleUse() throws Exception {
         Files.writeString(w.root.resolve("doomed.txt"), "bye");
+        Files.writeString(w.root.resolve("other.txt"), "keep");
         var body = "{\"path\":\"doomed.txt\"}";
         var held = w.post("/v1/actions/fs.delete", RestFixture.ADMIN, body);
         assertThat(held.status()).as(held.body().toString()).isEqualTo(428);
@@ -146,6 +147,7 @@ class RestApiTest {
         var otherInput = w.post("/v1/actions/fs.delete?confirm=" + token, RestFixture.ADMIN, "{\"path\":\"other.txt\"}");
         assertThat(otherInput.status()).isEqualTo(403);
         assertThat(otherInput.body().get("code").asString()).isEqualTo("confirmation_mismatch");
+        assertThat(w.root.resolve("other.txt")).exists();
 
         var confirmed = w.post("/v1/actions/fs.delete?confirm=" + token, RestFixture.ADMIN, body);
         assertThat(confirmed.status()).as(confirmed.body().toString()).isEqualTo(200);
