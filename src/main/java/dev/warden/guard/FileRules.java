@@ -46,18 +46,21 @@ final class FileRules {
         var what = "rm" + (flags.isEmpty() ? "" : " " + flags);
         var targets = inv.operands();
         if (targets.isEmpty()) return recursive ? high(what + " deletes whole trees given on its input") : medium(what + " deletes files");
-        var verdict = recursive ? high(what + " is a recursive delete of " + names(targets)) : medium(what + " deletes " + names(targets));
+        var generic = recursive ? high(what + " is a recursive delete of " + names(targets)) : medium(what + " deletes " + names(targets));
+        Verdict specific = null;
         for (var t : targets) {
             var abs = SystemPaths.absolute(t.text(), t.dynamic(), inv.cwd());
+            Verdict v = null;
             if (recursive) {
-                verdict = verdict.max(recursiveTarget(what, t, abs, inv.cwd()));
+                v = recursiveTarget(what, t, abs, inv.cwd());
             } else if (SystemPaths.isSystemPath(abs) || SystemPaths.isDisk(abs)) {
-                verdict = verdict.max(high(what + " deletes system file " + abs));
+                v = high(what + " deletes system file " + abs);
             } else if (SystemPaths.isCriticalTree(abs)) {
-                verdict = verdict.max(high(what + " deletes every file in " + abs));
+                v = high(what + " deletes every file in " + abs);
             }
+            if (v != null) specific = specific == null ? v : specific.max(v);
         }
-        return verdict;
+        return specific == null ? generic : specific.max(generic);
     }
 
     private static Verdict recursiveTarget(String what, Word t, String abs, String cwd) {
