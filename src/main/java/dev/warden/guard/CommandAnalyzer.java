@@ -85,6 +85,8 @@ public final class CommandAnalyzer {
     private static final class Walk {
         private final List<ParsedCommand> commands = new ArrayList<>();
         private final List<Verdict> findings = new ArrayList<>();
+        /** Files written by a downloader earlier in the line, by base name, with the downloader's name. */
+        private final java.util.Map<String, String> downloaded = new java.util.HashMap<>();
         private String cwd;
 
         CommandAnalysis result() {
@@ -163,7 +165,27 @@ public final class CommandAnalyzer {
             }
             var argv = unwrapped.argv();
             var verdict = classify(argv, in, here).max(extra).max(here.floor());
+            var name = argv.getFirst().dynamic() ? "" : Invocation.baseName(argv.getFirst().text());
+            if ((Wrappers.SHELLS.contains(name) || INTERPRETERS.contains(name)) && s.redirects().stream()
+                    .anyMatch(r -> SystemPaths.isNetwork(SystemPaths.absolute(r.target().text(), r.target().dynamic(), cwd)))) {
+                verdict = critical("reverse shell: " + name + " has its input or output connected to the network");
+            }
+            if (SystemRules.isDownloader(name)) rememberDownload(name, argv, s.redirects());
             commands.add(new ParsedCommand(argv.stream().map(Word::text).toList(), verdict.risk(), verdict.reason(), here.wrappers()));
+        }
+
+        private void rememberDownload(String name, List<Word> argv, List<ShellScript.Redirect> redirects) {
+            var inv = new Invocation(name, argv.subList(1, argv.size()), cwd);
+            var out = name.equals("wget") ? inv.option("-O", "--output-document") : inv.option("-o", "--output");
+            if (out != null) downloaded.put(Invocation.baseName(out), name);
+            for (var r : redirects) {
+                if (r.writes()) downloaded.put(Invocation.baseName(r.target().text()), name);
+            }
+        }
+
+        /** The downloader that wrote {@code file} earlier in this line, or null. */
+        private String downloadedBy(String file) {
+            return downloaded.isEmpty() ? null : downloaded.get(Invocation.baseName(file));
         }
 
         private Verdict classify(List<Word> argv, Input in, Ctx ctx) {
@@ -176,6 +198,9 @@ public final class CommandAnalyzer {
             var name = Invocation.baseName(first.text());
             var args = argv.subList(1, argv.size());
             var inv = new Invocation(name, args, cwd);
+            if (first.text().contains("/") && downloadedBy(first.text()) != null) {
+                return critical("runs " + first.text() + ", which " + downloadedBy(first.text()) + " downloaded earlier in the line");
+            }
             switch (name) {
                 case "eval" -> {
                     var joined = String.join(" ", args.stream().map(Word::text).toList());
@@ -209,6 +234,18 @@ public final class CommandAnalyzer {
                 case "find" -> {
                     return find(inv, ctx);
                 }
+                case "export", "declare", "typeset", "local", "readonly" -> {
+                    var verdict = read(name + " sets shell variables");
+                    for (var a : args) verdict = verdict.max(Wrappers.assignment(a.text()));
+                    return verdict;
+                }
+                case "chmod" -> {
+                    for (var a : args) {
+                        if (downloadedBy(a.text()) != null && !a.text().startsWith("-") && args.size() > 1 && a != args.getFirst()) {
+                            return critical("chmod makes " + a.text() + ", downloaded by " + downloadedBy(a.text()) + ", executable");
+                        }
+                    }
+                }
                 default -> { }
             }
             if (Wrappers.SHELLS.contains(name) || INTERPRETERS.contains(name) || name.startsWith("python")) {
@@ -238,6 +275,9 @@ public final class CommandAnalyzer {
                             : high(name + " runs the output of another command as a program");
                 }
                 if (script.dynamic()) return high(name + " runs " + script.text() + ", a file named only at run time");
+                if (downloadedBy(script.text()) != null) {
+                    return critical(name + " runs " + script.text() + ", which " + downloadedBy(script.text()) + " downloaded earlier in the line");
+                }
                 return medium(name + " runs the script " + script.text() + ", which is not inspected here");
             }
             return consume(name, in, ctx);
@@ -268,6 +308,7 @@ public final class CommandAnalyzer {
             }
             if (text.equals("/dev/stdin") || text.equals("/proc/self/fd/0") || text.equals("-")) return consume("source", in, ctx);
             if (file.dynamic()) return high("source runs " + text + ", a file named only at run time");
+            if (downloadedBy(text) != null) return critical("source runs " + text + ", which " + downloadedBy(text) + " downloaded earlier in the line");
             var abs = SystemPaths.absolute(text, false, cwd);
             if (abs != null && SAFE_SOURCES.contains(abs)) return read("source " + text + " only sets variables");
             var base = Invocation.baseName(text);

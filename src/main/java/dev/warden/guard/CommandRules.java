@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class CommandRules {
     static final Set<String> READ_ONLY = Set.of(
-            "ls", "dir", "vdir", "cat", "tac", "nl", "head", "tail", "less", "more", "most", "grep", "egrep",
+            "command", "exec", "builtin", "ls", "dir", "vdir", "cat", "tac", "nl", "head", "tail", "less", "more", "most", "grep", "egrep",
             "fgrep", "rg", "ag", "ack", "zgrep", "locate", "plocate", "wc", "stat", "file", "du", "df", "pwd",
             "echo", "printf", "which", "whereis", "type", "whoami", "id", "groups", "who", "w", "last", "lastlog",
             "cal", "uname", "ps", "pgrep", "pidof", "top", "htop", "btop", "atop", "free", "uptime", "vmstat",

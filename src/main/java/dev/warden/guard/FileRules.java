@@ -166,7 +166,8 @@ final class FileRules {
                 if (abs != null && abs.startsWith("/dev/") && !SystemPaths.isHarmlessDevice(abs)) {
                     return critical("dd writes raw data to device " + abs);
                 }
-                return write(target, inv.cwd(), false, "dd").max(low("dd writes " + target.text()));
+                var w = write(target, inv.cwd(), false, "dd");
+                return w.risk() == dev.warden.action.Risk.READ ? w : w.max(low("dd writes " + target.text()));
             }
         }
         return read("dd without of= writes to standard output");
@@ -187,7 +188,9 @@ final class FileRules {
     /** mkdir, touch, truncate, shred, rmdir, unlink, ln: simple writes judged by their targets. */
     static Verdict simpleWrite(Invocation inv, Verdict base) {
         var verdict = base;
-        for (var t : inv.operands("smtdr", "--size", "--reference", "--mode", "--target-directory")) {
+        var operands = inv.operands("smtdr", "--size", "--reference", "--mode", "--target-directory");
+        if (inv.name().equals("ln") && operands.size() > 1) operands = operands.subList(operands.size() - 1, operands.size());
+        for (var t : operands) {
             var abs = SystemPaths.absolute(t.text(), t.dynamic(), inv.cwd());
             if (SystemPaths.isDisk(abs) && (inv.name().equals("shred") || inv.name().equals("truncate"))) {
                 verdict = verdict.max(critical(inv.name() + " destroys the data on block device " + abs));

