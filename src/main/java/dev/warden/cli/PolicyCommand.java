@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Check policy files.",
@@ -20,9 +21,13 @@ final class PolicyCommand implements Runnable {
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Report every problem in a policy file with its line and column; exit 0 when there is none.")
+            description = "Report every problem in a policy file (default: the policy in force in the data dir) "
+                    + "with its line and column; exit 0 when there is none.")
     static final class Validate implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "FILE")
+        @Mixin
+        DataDirOptions data;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE")
         Path file;
 
         @CommandLine.Spec
@@ -30,6 +35,7 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (file == null) file = data.config(null, null).policyFile();
             if (!Files.isRegularFile(file)) {
                 spec.commandLine().getErr().println("error: " + file + " is not a file");
                 return 2;

@@ -146,8 +146,14 @@ public final class Engine {
                 if (!simulate) {
                     if (intent.confirmToken() == null) {
                         recorder.abandon();
+                        JsonNode preview;
+                        try {
+                            preview = preview(action, ctx, intent.input(), assessment);
+                        } catch (ActionException e) {
+                            // The dry run found the action cannot succeed: say so now rather than after a confirmation.
+                            return trail.fromException(e);
+                        }
                         var issued = confirmations.issue(intent.principal(), spec.id(), intent.input());
-                        var preview = preview(action, ctx, intent.input(), assessment);
                         return trail.needsConfirmation(spec.id(), issued, preview, decision.reason());
                     }
                     try {

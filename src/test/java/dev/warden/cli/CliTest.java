@@ -158,6 +158,34 @@ class CliTest {
     }
 
     @Test
+    void policyValidateReportsEveryProblemWithItsLine() throws Exception {
+        var good = Files.writeString(temp.resolve("good.yaml"), dev.warden.policy.Policy.defaultYaml());
+        var ok = warden("policy", "validate", good.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+
+        var bad = Files.writeString(temp.resolve("bad.yaml"), String.join("\n",
+                "version: 1",
+                "roles:",
+                "  operator: medium",
+                "  wizard: high",
+                "rules:",
+                "  - name: broken",
+                "    when: 'action.startsWith('",
+                "    effect: deny",
+                "  - name: odd",
+                "    when: 'true'",
+                "    effect: maybe",
+                ""));
+        var report = warden("policy", "validate", bad.toString());
+        assertThat(report.exit()).isEqualTo(1);
+        assertThat(report.err()).contains("bad.yaml:4:").contains("wizard");
+        assertThat(report.err()).contains("bad.yaml:7:");
+        assertThat(report.err()).contains("bad.yaml:11:").contains("maybe");
+        assertThat(report.err()).contains("3 problems");
+        assertThat(warden("policy", "validate", temp.resolve("missing.yaml").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "token", "policy")) {
             var out = new StringWriter();
