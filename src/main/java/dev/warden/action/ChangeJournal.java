@@ -10,6 +10,13 @@ import tools.jackson.databind.JsonNode;
  */
 public interface ChangeJournal {
 
+    /**
+     * Take exclusive use of {@code path} until the call ends, so no other call changes it in
+     * between. Call it before reading what you are about to change (read-modify-write); the
+     * recording methods below claim their paths themselves.
+     */
+    void claim(Path path);
+
     /** Keep the current state of {@code path} (its bytes, or the fact that it does not exist). */
     void preserve(Path path);
 

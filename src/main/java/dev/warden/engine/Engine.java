@@ -106,7 +106,13 @@ public final class Engine {
         }
 
         // 3 guard
-        var recorder = journal.begin(intent.principal(), spec.id());
+        try (var recorder = journal.begin(intent.principal(), spec.id())) {
+            return guardAndRun(intent, trail, action, recorder);
+        }
+    }
+
+    private Outcome guardAndRun(Intent intent, Trail trail, Action action, Journal.Recorder recorder) {
+        var spec = action.spec();
         var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE));
         Assessment assessment;
         try {

@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.Lock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ public final class Journal {
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
     /** A journal for one call; its records become an undo entry only when {@link Recorder#commit} is called. */
-    public interface Recorder extends ChangeJournal {
+    public interface Recorder extends ChangeJournal, AutoCloseable {
         /** Stores what was recorded as one undo entry and returns its id; empty when nothing was recorded. */
         Optional<String> commit();
 
@@ -51,6 +53,13 @@ public final class Journal {
          * actions write by atomic rename, so a failure leaves the old file in place).
          */
         void abandon();
+
+        /**
+         * Ends the call: drops what was neither committed nor abandoned and releases the paths the
+         * call claimed. The engine calls it last, whatever happened.
+         */
+        @Override
+        void close();
     }
 
     private final Database db;
@@ -58,6 +67,7 @@ public final class Journal {
     private final Clock clock;
     private final PathJail jail;
     private final BlobStore blobs;
+    private final PathLocks locks = new PathLocks(Duration.ofSeconds(30));
     private final SecureRandom random = new SecureRandom();
 
     public Journal(Database db, Path journalDir, Clock clock) {
@@ -169,6 +179,8 @@ public final class Journal {
         private final String actionId;
         private final List<Change> items = new ArrayList<>();
         private final Set<Path> preserved = new HashSet<>();
+        private final Set<Path> claimed = new HashSet<>();
+        private final List<Lock> held = new ArrayList<>();
 
         CallRecorder(Principal principal, String actionId) {
             this.principal = principal;
@@ -176,8 +188,15 @@ public final class Journal {
         }
 
         @Override
+        public synchronized void claim(Path path) {
+            var p = path.toAbsolutePath().normalize();
+            if (claimed.add(p)) held.add(locks.acquire(p));
+        }
+
+        @Override
         public synchronized void preserve(Path path) {
             var p = path.toAbsolutePath().normalize();
+            claim(p);
             // The first pre-image is the one undo must return to; later ones would be intermediate states.
             if (!preserved.add(p)) return;
             try {
@@ -206,17 +225,21 @@ public final class Journal {
 
         @Override
         public synchronized void created(Path path) {
+            claim(path);
             items.add(new Change.Created(path.toAbsolutePath().normalize()));
         }
 
         @Override
         public synchronized void moved(Path from, Path to) {
+            claim(from);
+            claim(to);
             items.add(new Change.Moved(from.toAbsolutePath().normalize(), to.toAbsolutePath().normalize()));
         }
 
         @Override
         public synchronized Path trash(Path path) {
             var p = path.toAbsolutePath().normalize();
+            claim(p);
             var dest = trashDir().resolve(UUID.randomUUID().toString()).resolve(p.getFileName().toString());
             try {
                 Files.createDirectories(dest.getParent());
@@ -279,6 +302,17 @@ public final class Journal {
             }
             items.clear();
             preserved.clear();
+        }
+
+        @Override
+        public synchronized void close() {
+            try {
+                if (!items.isEmpty()) abandon();
+            } finally {
+                for (int i = held.size() - 1; i >= 0; i--) held.get(i).unlock();
+                held.clear();
+                claimed.clear();
+            }
         }
     }
 

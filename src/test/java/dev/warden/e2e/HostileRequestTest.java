@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,7 +167,6 @@ class HostileRequestTest {
     }
 
     @Test
-    @Disabled("bug: RestServer's 404 handler never runs; Javalin's NotFoundResponse goes to the HttpResponseException handler as http_404")
     void anUnknownRouteNamesTheCatalogInItsHint() {
         var unknown = w.get("/v2/whatever", w.operatorToken);
         unknown.assertProblem(404, "no_such_endpoint");
@@ -177,7 +175,6 @@ class HostileRequestTest {
     }
 
     @Test
-    @Disabled("bug: requests Jetty rejects before routing (ambiguous URI, oversized headers) get Jetty's HTML error page, not problem+json")
     void requestsRejectedBeforeRoutingAreProblemsToo() {
         var dotDot = w.get("/../../etc/passwd", w.operatorToken);
         assertThat(dotDot.text()).doesNotContain("root:x:0:0");

@@ -93,6 +93,9 @@ public final class EditAction implements Action {
 
     @Override
     public JsonNode execute(ActionContext ctx, JsonNode input) {
+        // Claim the file before reading it: the replacement is computed from what is read, and a
+        // concurrent edit in between would otherwise be overwritten unseen.
+        ctx.journal().claim(jail.resolveExisting(new Fields(input).text("path")));
         var plan = plan(new Fields(input));
         ctx.journal().preserve(plan.path());
         AtomicWrite.write(jail, plan.path(), plan.after().getBytes(StandardCharsets.UTF_8), false);

@@ -52,6 +52,8 @@ public final class RestServer implements AutoCloseable {
             config.http.defaultContentType = "application/json";
             config.jetty.host = host;
             config.jetty.port = requestedPort;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            config.http.prefer405over404 = true;
 
             var routes = config.routes;
             routes.before(this::authenticate);
@@ -64,22 +66,25 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/undo/{undoId}", this::undo);
             routes.get("/v1/audit", this::audit);
 
-            routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(e.getStatus() == 413
-                    ? tooLarge()
-                    : Problem.of(e.getStatus(), "http_" + e.getStatus(), e.getMessage(), "Check the method, path and headers of the request."))));
+            routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
+                case 413 -> tooLarge();
+                case 404 -> noSuchEndpoint(ctx);
+                case 405 -> Problem.of(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + ".",
+                        "Actions are called with POST /v1/actions/{id}; the catalog is GET /v1/actions.");
+                default -> Problem.of(e.getStatus(), "http_" + e.getStatus(), e.getMessage(), "Check the method, path and headers of the request.");
+            })));
             routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 send(ctx, OutcomeResponses.problem(Problem.of(500, "internal_error", "Warden hit an internal error.",
                         "Retry; if it persists, report it with the time of the request.")));
             });
-            routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
-                    send(ctx, OutcomeResponses.problem(Problem.of(404, "no_such_endpoint", "There is no endpoint " + ctx.method() + " " + ctx.path() + ".",
-                            "GET /openapi.json lists the endpoints; actions are at POST /v1/actions/{id}.")));
-                }
-            });
         }).start();
         return this;
+    }
+
+    private static Problem noSuchEndpoint(Context ctx) {
+        return Problem.of(404, "no_such_endpoint", "There is no endpoint " + ctx.method() + " " + ctx.path() + ".",
+                "GET /openapi.json lists the endpoints; actions are at POST /v1/actions/{id}.");
     }
 
     private Problem tooLarge() {
