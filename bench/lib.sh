@@ -33,10 +33,7 @@ now_ns() { date +%s%N; }
 # Builds with Maven rather than running ./warden once: the first JVM run after a build writes the
 # class-data archive, and it should be a `serve` run, not a short command that loads few classes.
 ensure_built() {
-  local jar="$WARDEN_HOME/target/warden.jar"
-  if [ ! -f "$jar" ] || [ -n "$(find "$WARDEN_HOME/src/main" "$WARDEN_HOME/pom.xml" -newer "$jar" -print -quit)" ]; then
-    (cd "$WARDEN_HOME" && ./mvnw -q -B -ntp -DskipTests package) >&2
-  fi
+  "$WARDEN_HOME/warden" build
 }
 
 # start_server: starts ./warden serve on a free port and waits for /healthz. Sets SERVER_PID, PORT,

@@ -6,7 +6,7 @@
 # Each start gets a fresh temp data dir (so it includes creating the database, the policy file and
 # the admin token) and is timed from the exec of ./warden to the first 200 from /healthz, polled
 # every 10 ms. IDLE seconds (default 5) later the server's VmRSS is read from /proc. One unmeasured
-# start first lets the JVM write its class-data archive (target/warden.jsa) if it has none yet.
+# start first lets the JVM write its class-data archive (target/cds-serve.jsa) if it has none yet.
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 

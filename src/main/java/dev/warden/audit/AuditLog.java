@@ -62,9 +62,9 @@ public final class AuditLog implements AutoCloseable {
     public record Stats(long records, long transactions, int largestBatch, long failedBatches) {}
 
     /** A record on its way to the writer: everything but its place in the chain. */
-    private record Pending(AuditEntry entry, String ts, String input, CompletableFuture<Long> done) {}
+    private record Pending(AuditEntry entry, UndoRow undo, String ts, String input, CompletableFuture<Long> done) {}
 
-    private static final Pending STOP = new Pending(null, null, null, null);
+    private static final Pending STOP = new Pending(null, null, null, null, null);
 
     private final Clock clock;
     private final Options options;
@@ -80,6 +80,7 @@ public final class AuditLog implements AutoCloseable {
     private final Statement control;
     private final PreparedStatement tail;
     private final PreparedStatement insert;
+    private final PreparedStatement insertUndo;
     private final Thread writer;
 
     // Written only by the writer thread. The tail is always re-read under the write lock; the
@@ -106,6 +107,7 @@ public final class AuditLog implements AutoCloseable {
             this.control = opened.createStatement();
             this.tail = opened.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
             this.insert = opened.prepareStatement(ChainRow.INSERT);
+            this.insertUndo = opened.prepareStatement(UndoRow.INSERT);
             this.connection = opened;
         } catch (SQLException e) {
             closeQuietly(opened);
@@ -125,8 +127,16 @@ public final class AuditLog implements AutoCloseable {
      *                         if the database refused the batch the record was in
      */
     public long append(AuditEntry entry) {
+        return append(entry, null);
+    }
+
+    /**
+     * Appends {@code entry} together with the undo entry its call made ({@code undo} may be null):
+     * both are written in the same transaction.
+     */
+    public long append(AuditEntry entry, UndoRow undo) {
         try {
-            return enqueue(entry).join();
+            return enqueue(entry, undo).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) throw cause;
             throw e;
@@ -138,7 +148,7 @@ public final class AuditLog implements AutoCloseable {
      * record is durable. Stages chained on it run on a fresh virtual thread, never on the writer.
      */
     public CompletableFuture<Long> appendAsync(AuditEntry entry) {
-        return enqueue(entry).thenApplyAsync(Function.identity(), callbacks);
+        return enqueue(entry, null).thenApplyAsync(Function.identity(), callbacks);
     }
 
     public Stats stats() {
@@ -168,8 +178,8 @@ public final class AuditLog implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    private CompletableFuture<Long> enqueue(AuditEntry entry) {
-        var pending = prepare(entry);
+    private CompletableFuture<Long> enqueue(AuditEntry entry, UndoRow undo) {
+        var pending = prepare(entry, undo);
         gate.readLock().lock();
         try {
             if (closed) {
@@ -185,7 +195,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     // Runs on the caller's thread so that the single writer only hashes and binds.
-    private Pending prepare(AuditEntry e) {
+    private Pending prepare(AuditEntry e, UndoRow undo) {
         Objects.requireNonNull(e, "entry");
         require(e.principalId(), "principalId");
         require(e.principalName(), "principalName");
@@ -195,7 +205,7 @@ public final class AuditLog implements AutoCloseable {
         require(e.mode(), "mode");
         require(e.outcome(), "outcome");
         var time = e.time() != null ? e.time() : clock.instant();
-        return new Pending(e, AuditChain.formatTime(time), CanonicalJson.of(redactor.redact(e.input())),
+        return new Pending(e, undo, AuditChain.formatTime(time), CanonicalJson.of(redactor.redact(e.input())),
                 new CompletableFuture<>());
     }
 
@@ -305,10 +315,24 @@ public final class AuditLog implements AutoCloseable {
             row.withHash(prev).bind(insert);
             insert.addBatch();
         }
+        boolean undoRows = false;
+        for (var p : batch) {
+            var u = p.undo();
+            if (u == null) continue;
+            insertUndo.setString(1, u.id());
+            insertUndo.setString(2, u.createdAt());
+            insertUndo.setString(3, u.principalId());
+            insertUndo.setString(4, u.action());
+            insertUndo.setString(5, u.items());
+            insertUndo.addBatch();
+            undoRows = true;
+        }
         try {
+            if (undoRows) insertUndo.executeBatch();
             insert.executeBatch();
         } finally {
             insert.clearBatch();
+            insertUndo.clearBatch();
         }
         control.execute("COMMIT");
         lastWritten = seq;

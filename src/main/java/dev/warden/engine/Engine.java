@@ -11,6 +11,7 @@ import dev.warden.action.InputValidator;
 import dev.warden.action.Risk;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditLog;
+import dev.warden.audit.UndoRow;
 import dev.warden.json.CanonicalJson;
 import dev.warden.json.Json;
 import dev.warden.journal.Journal;
@@ -187,12 +188,14 @@ public final class Engine {
                     "Check the input and retry; the audit record holds the details.", null);
         }
 
-        // 7 journal
-        String undoId = simulate ? null : recorder.commit().orElse(null);
+        // 7 journal: the undo entry is stored with the audit record, in the same transaction
+        var undo = simulate ? null : recorder.seal()
+                .map(s -> new UndoRow(s.id(), s.createdAt(), s.principalId(), s.action(), s.items()))
+                .orElse(null);
         if (simulate) recorder.abandon();
 
         // 8 audit
-        return trail.done(spec.id(), result, undoId, simulate);
+        return trail.done(spec.id(), result, undo, simulate);
     }
 
     private static JsonNode preview(Action action, ActionContext ctx, JsonNode input, Assessment assessment) {
@@ -227,7 +230,8 @@ public final class Engine {
             this.startedNanos = startedNanos;
         }
 
-        long record(String outcome, String code, JsonNode result, String undoId) {
+        long record(String outcome, String code, JsonNode result, UndoRow undo) {
+            var undoId = undo == null ? null : undo.id();
             var micros = (System.nanoTime() - startedNanos) / 1_000;
             var p = intent.principal();
             return audit.append(new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
@@ -235,12 +239,12 @@ public final class Engine {
                     risk == null ? null : risk.id(),
                     decision == null ? null : decision.effect().id(),
                     decision == null ? null : decision.reason(),
-                    outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId));
+                    outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId), undo);
         }
 
-        Outcome done(String actionId, JsonNode result, String undoId, boolean simulated) {
-            var seq = record(simulated ? "simulated" : "done", null, result, undoId);
-            return new Outcome.Done(actionId, result, risk, undoId, simulated, seq);
+        Outcome done(String actionId, JsonNode result, UndoRow undo, boolean simulated) {
+            var seq = record(simulated ? "simulated" : "done", null, result, undo);
+            return new Outcome.Done(actionId, result, risk, undo == null ? null : undo.id(), simulated, seq);
         }
 
         Outcome needsConfirmation(String actionId, ConfirmationTokens.Issued issued, JsonNode preview, String reason) {

@@ -46,6 +46,12 @@ public final class Journal {
         Optional<String> commit();
 
         /**
+         * Like {@link #commit} but leaves the storing to the caller, who writes the entry together
+         * with its audit record (see {@code AuditLog.append(entry, undo)}).
+         */
+        Optional<Sealed> seal();
+
+        /**
          * Drops what was recorded. Called when the action did not run or failed. Whatever the journal
          * itself changed (a soft delete moved into the trash) is moved back, since the action's failure
          * means the caller gets no undo id to do it with. Pre-images and notes of creations are only
@@ -61,6 +67,9 @@ public final class Journal {
         @Override
         void close();
     }
+
+    /** An undo entry ready to be stored: the row of {@code undo_entries}, with {@code items} as JSON text. */
+    public record Sealed(String id, String createdAt, String principalId, String action, String items) {}
 
     private final Database db;
     private final Path journalDir;
@@ -260,6 +269,24 @@ public final class Journal {
 
         @Override
         public synchronized Optional<String> commit() {
+            return seal().map(entry -> {
+                try (var c = db.connection(); var st = c.prepareStatement(
+                        "INSERT INTO undo_entries (id, created_at, principal_id, action, items) VALUES (?, ?, ?, ?, ?)")) {
+                    st.setString(1, entry.id());
+                    st.setString(2, entry.createdAt());
+                    st.setString(3, entry.principalId());
+                    st.setString(4, entry.action());
+                    st.setString(5, entry.items());
+                    st.executeUpdate();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot store the undo entry for " + actionId, e);
+                }
+                return entry.id();
+            });
+        }
+
+        @Override
+        public synchronized Optional<Sealed> seal() {
             if (items.isEmpty()) return Optional.empty();
             var doc = Json.object().put("version", 1);
             var list = doc.putArray("items");
@@ -271,20 +298,9 @@ public final class Journal {
                     if (seen.add(p)) expect.add(Json.object().put("path", p.toString()).put("state", PathState.of(p)));
                 }
             }
-            var id = newId();
-            try (var c = db.connection(); var st = c.prepareStatement(
-                    "INSERT INTO undo_entries (id, created_at, principal_id, action, items) VALUES (?, ?, ?, ?, ?)")) {
-                st.setString(1, id);
-                st.setString(2, clock.instant().toString());
-                st.setString(3, principal.id());
-                st.setString(4, actionId);
-                st.setString(5, Json.write(doc));
-                st.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot store the undo entry for " + actionId, e);
-            }
+            var sealed = new Sealed(newId(), clock.instant().toString(), principal.id(), actionId, Json.write(doc));
             items.clear();
-            return Optional.of(id);
+            return Optional.of(sealed);
         }
 
         @Override
