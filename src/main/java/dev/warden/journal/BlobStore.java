@@ -1,7 +1,6 @@
 package dev.warden.journal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +14,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Pre-images by content: {@code objects/ab/cdef…} where the name is the SHA-256 of the bytes. A blob
@@ -29,34 +28,79 @@ final class BlobStore {
         this.objects = objects;
     }
 
+    /** Files up to this size are read whole, so a blob the store already has costs no write at all. */
+    private static final long SMALL = 1 << 20;
+
     /** Copies the file at {@code source} (not following a final symlink) into the store; returns its hash. */
     String put(Path source) {
-        try {
-            var tmpDir = Files.createDirectories(objects.resolve("tmp"));
-            var tmp = tmpDir.resolve(UUID.randomUUID() + ".part");
+        try (var in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (in.size() <= SMALL) {
+                var bytes = new byte[(int) in.size()];
+                if (readFully(in, bytes)) {
+                    var hash = HexFormat.of().formatHex(sha256().digest(bytes));
+                    if (!Files.exists(pathOf(hash))) store(hash, out -> out.write(bytes));
+                    return hash;
+                }
+                in.position(0); // the file changed size while being read: fall back to streaming it
+            }
             var sha = sha256();
-            try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
-                 var channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            var tmp = newTemp();
+            try (var channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(channel), sha)) {
-                in.transferTo(out);
+                java.nio.channels.Channels.newInputStream(in).transferTo(out);
                 out.flush();
                 channel.force(true);
             }
             var hash = HexFormat.of().formatHex(sha.digest());
-            var target = pathOf(hash);
-            if (Files.exists(target)) {
-                Files.delete(tmp);
-                return hash;
-            }
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
-                Files.deleteIfExists(tmp);
-            }
+            settle(tmp, hash);
             return hash;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep a pre-image of " + source, e);
+        }
+    }
+
+    /** True when {@code bytes} holds the whole file: it neither ended early nor has more. */
+    private static boolean readFully(FileChannel in, byte[] bytes) throws IOException {
+        var buffer = java.nio.ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) return false;
+        }
+        return in.read(java.nio.ByteBuffer.allocate(1)) < 0;
+    }
+
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private void store(String hash, Content content) throws IOException {
+        var tmp = newTemp();
+        try (var channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+            content.writeTo(out);
+            out.flush();
+            channel.force(true);
+        }
+        settle(tmp, hash);
+    }
+
+    private Path newTemp() throws IOException {
+        var tmpDir = objects.resolve("tmp");
+        if (!Files.isDirectory(tmpDir)) Files.createDirectories(tmpDir);
+        // Temp names need only be unique, not unpredictable: a shared SecureRandom would serialise writers.
+        return tmpDir.resolve(Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime()) + ".part");
+    }
+
+    private void settle(Path tmp, String hash) throws IOException {
+        var target = pathOf(hash);
+        if (Files.exists(target)) {
+            Files.delete(tmp);
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(tmp);
         }
     }
 

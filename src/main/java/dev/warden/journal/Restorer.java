@@ -15,7 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Applies one undo entry. Everything is checked before anything is touched: each path must still
@@ -133,7 +133,7 @@ final class Restorer {
     private static void restoreFile(Path path, Path blob, String mode) throws IOException {
         var dir = path.getParent();
         Files.createDirectories(dir);
-        var tmp = dir.resolve("." + path.getFileName() + ".undo-" + UUID.randomUUID());
+        var tmp = dir.resolve("." + path.getFileName() + ".undo-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (var out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
                  var in = FileChannel.open(blob, StandardOpenOption.READ)) {

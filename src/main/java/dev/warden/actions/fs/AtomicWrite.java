@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Replaces a file's content so that a reader sees either the old bytes or the new, never a mix,
@@ -28,7 +28,7 @@ final class AtomicWrite {
     static boolean write(PathJail jail, Path path, byte[] bytes, boolean createOnly) {
         var dir = jail.recheck(path.getParent());
         var target = dir.resolve(path.getFileName().toString());
-        var tmp = dir.resolve("." + path.getFileName() + ".warden-" + UUID.randomUUID() + ".tmp");
+        var tmp = dir.resolve("." + path.getFileName() + ".warden-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
             try (var out = jail.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 var buffer = ByteBuffer.wrap(bytes);
