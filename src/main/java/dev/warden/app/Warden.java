@@ -23,6 +23,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The composition root: opens the data dir and wires every part of the spine together. Every
@@ -61,10 +63,13 @@ public final class Warden implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare data dir " + dataDir, e);
         }
-        var policy = Policy.load(config.policyFile());
+        // Compiling the policy's CEL rules and opening the database (Flyway) are the two slow parts
+        // of a start, and independent: run them side by side.
+        var policyLoad = CompletableFuture.supplyAsync(() -> Policy.load(config.policyFile()), Thread::startVirtualThread);
         var jail = new PathJail(config.roots());
         var db = Database.openSqlite(dataDir);
         try {
+            var policy = join(policyLoad);
             var journal = new Journal(db, dataDir.resolve("journal"), clock, jail);
             var audit = new AuditLog(db, clock);
             var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
@@ -77,6 +82,15 @@ public final class Warden implements AutoCloseable {
             return new Warden(config, db, audit, engine, new TokenService(db, clock), journal, jail, policy);
         } catch (RuntimeException e) {
             db.close();
+            throw e;
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
             throw e;
         }
     }

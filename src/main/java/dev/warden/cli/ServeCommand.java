@@ -20,6 +20,11 @@ final class ServeCommand implements Runnable {
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 7878; 0 picks a free one).")
     Integer port;
 
+    // The launcher starts the server once after a build and lets it exit normally, so the JVM can
+    // write the class-data archive that makes every later start faster.
+    @Option(names = "--exit-when-ready", hidden = true)
+    boolean exitWhenReady;
+
     @Override
     public void run() {
         var config = data.config(host, port);
@@ -38,6 +43,11 @@ final class ServeCommand implements Runnable {
         out.println("Policy:   " + config.policyFile());
         out.println("Warden listening on http://" + config.host() + ":" + server.port());
         out.flush();
+        if (exitWhenReady) {
+            server.close();
+            warden.close();
+            return;
+        }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
