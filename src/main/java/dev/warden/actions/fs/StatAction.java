@@ -26,6 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class StatAction implements Action {
     private final PathJail jail;
+    private final OwnerNames owners = new OwnerNames();
     private final ActionSpec spec = new ActionSpec("fs.stat", 1, "Describe a path",
             "Check whether a path inside the allowed roots exists and what it is: type (file, dir, symlink, other), "
                     + "size, modified time, permissions like rw-r--r--, owner, and a symlink's target. A missing path "
@@ -71,7 +72,7 @@ public final class StatAction implements Action {
             out.put("exists", true).put("type", ListAction.type(attrs)).put("size", attrs.size())
                     .put("modified", attrs.lastModifiedTime().toInstant().toString())
                     .put("permissions", PosixFilePermissions.toString(attrs.permissions()))
-                    .put("owner", attrs.owner().getName());
+                    .put("owner", owners.nameOf(real, attrs));
         } catch (NoSuchFileException e) {
             return missing(out, link);
         } catch (IOException e) {
