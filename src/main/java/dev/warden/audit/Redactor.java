@@ -53,11 +53,28 @@ public final class Redactor {
 
     /** {@code text} with every secret the string rules find replaced by {@link #MASK}. */
     public String redactText(String text) {
-        var out = AUTHORIZATION_HEADER.matcher(text).replaceAll("$1" + MASK);
-        out = BEARER.matcher(out).replaceAll("$1 " + MASK);
-        out = URL_PASSWORD.matcher(out).replaceAll("$1:" + MASK + "@");
-        out = SECRET_ASSIGNMENT.matcher(out).replaceAll("$1=" + MASK);
-        return SECRET_FLAG_ARGUMENT.matcher(out).replaceAll("$1 " + MASK);
+        // Every rule needs a tell-tale word; most strings (file contents, paths) have none, and a
+        // plain scan for the words is far cheaper than running the expressions over them.
+        var lower = text.toLowerCase(Locale.ROOT);
+        var out = text;
+        if (lower.contains("authorization")) out = AUTHORIZATION_HEADER.matcher(out).replaceAll("$1" + MASK);
+        if (lower.contains("bearer")) out = BEARER.matcher(out).replaceAll("$1 " + MASK);
+        if (lower.contains("://") && lower.indexOf('@') >= 0) out = URL_PASSWORD.matcher(out).replaceAll("$1:" + MASK + "@");
+        if (!containsSecretWord(lower)) return out;
+        if (lower.indexOf('=') >= 0) out = SECRET_ASSIGNMENT.matcher(out).replaceAll("$1=" + MASK);
+        if (lower.indexOf('-') >= 0) out = SECRET_FLAG_ARGUMENT.matcher(out).replaceAll("$1 " + MASK);
+        return out;
+    }
+
+    // The words SECRET_WORD matches, as plain text: "api" covers api_key, api-key and apikey.
+    private static final List<String> SECRET_WORD_TELLS =
+            List.of("token", "passw", "secret", "api", "credential", "private");
+
+    private static boolean containsSecretWord(String lower) {
+        for (var tell : SECRET_WORD_TELLS) {
+            if (lower.contains(tell)) return true;
+        }
+        return false;
     }
 
     private JsonNode copy(JsonNode node) {
