@@ -41,7 +41,8 @@ public record Problem(int status, String code, String title, String detail, Stri
 
     public ObjectNode toJson() {
         var node = Json.object();
-        node.put("type", "https://warden.dev/problems/" + code.replace('_', '-'));
+        // A URN names the problem type without pretending there is a page to fetch for it.
+        node.put("type", "urn:warden:problem:" + code);
         node.put("title", title);
         node.put("status", status);
         node.put("code", code);
