@@ -25,11 +25,14 @@ final class ServeCommand implements Runnable {
     @Option(names = "--exit-when-ready", hidden = true)
     boolean exitWhenReady;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
         var config = data.config(host, port);
         var warden = Warden.open(config, Clock.systemUTC());
-        var out = System.out;
+        var out = spec.commandLine().getOut();
         warden.tokens().ensureAdmin(config.adminToken()).ifPresent(secret -> {
             out.println("Created the first admin token. It is shown only this once; keep it safe:");
             out.println();

@@ -186,6 +186,20 @@ class CliTest {
     }
 
     @Test
+    void serveCreatesTheFirstAdminTokenOnceAndPrintsItsRoots() throws Exception {
+        var first = warden("serve", "--port", "0", "--exit-when-ready");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("Created the first admin token").contains("Root:     " + root.toRealPath())
+                .contains("Warden listening on http://127.0.0.1:");
+        var secret = first.out().lines().map(String::strip).filter(l -> l.startsWith("wdn_")).findFirst().orElseThrow();
+        assertThat(data.resolve("policy.yaml")).exists();
+
+        var second = warden("serve", "--port", "0", "--exit-when-ready");
+        assertThat(second.exit()).isZero();
+        assertThat(second.out()).doesNotContain("Created the first admin token").doesNotContain(secret);
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "token", "policy")) {
             var out = new StringWriter();
