@@ -1,0 +1,58 @@
+package dev.warden.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code ./warden} script: how it finds a JDK, and what it says when there is none. */
+class LauncherTest {
+    @TempDir
+    Path temp;
+
+    record Result(int exit, String out, String err) {}
+
+    private Result launch(Map<String, String> env, String... args) throws Exception {
+        var command = new java.util.ArrayList<>(List.of("bash", Path.of("warden").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        var pb = new ProcessBuilder(command);
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().putAll(env);
+        var out = temp.resolve("out.txt");
+        var err = temp.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        var process = pb.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the launcher finishes").isTrue();
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void saysClearlyWhenThereIsNoSuitableJdk() throws Exception {
+        var result = launch(Map.of("WARDEN_JVM_DIR", temp.resolve("no-jdks-here").toString()), "jdk");
+        assertThat(result.exit()).isEqualTo(127);
+        assertThat(result.err()).contains("no JDK 21 or newer found").contains("JAVA_HOME");
+    }
+
+    @Test
+    void refusesAJavaHomeThatIsTooOld() throws Exception {
+        var old = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(old.resolve("bin/javac")), "a JDK 17 is installed here");
+        var result = launch(Map.of("JAVA_HOME", old.toString(), "WARDEN_JVM_DIR", temp.resolve("none").toString()), "jdk");
+        assertThat(result.exit()).isEqualTo(127);
+        assertThat(result.err()).contains("no JDK 21 or newer found");
+    }
+
+    @Test
+    void findsAnInstalledJdkWithoutJavaHome() throws Exception {
+        var result = launch(Map.of(), "jdk");
+        assertThat(result.exit()).as(result.err()).isZero();
+        var major = Integer.parseInt(result.out().replaceAll("(?s).*\\(Java (\\d+)\\).*", "$1"));
+        assertThat(major).isGreaterThanOrEqualTo(21);
+    }
+}
