@@ -1,5 +1,7 @@
 package dev.warden.cli;
 
+import dev.warden.api.mcp.McpFront;
+import dev.warden.api.mcp.McpHttp;
 import dev.warden.api.rest.RestServer;
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
@@ -39,20 +41,25 @@ final class ServeCommand implements Runnable {
             out.println("    " + secret);
             out.println();
         });
-                var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.tokens(), new AuditQuery(warden.database())),
-                config.host(), config.port(), config.maxBodyBytes()).start();
+        var mcp = new McpHttp(new McpFront(warden.engine(), warden.policy()::maxRisk, Clock.systemUTC()),
+                warden.tokens(), config.host(), config.maxBodyBytes());
+        var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.tokens(), new AuditQuery(warden.database())),
+                config.host(), config.port(), config.maxBodyBytes(), mcp::mount).start();
         out.println("Data dir: " + config.dataDir());
         for (var root : warden.jail().roots()) out.println("Root:     " + root);
         out.println("Policy:   " + config.policyFile());
+        out.println("MCP:      http://" + config.host() + ":" + server.port() + McpHttp.PATH + " (Streamable HTTP)");
         out.println("Warden listening on http://" + config.host() + ":" + server.port());
         out.flush();
         if (exitWhenReady) {
+            mcp.close();
             server.close();
             warden.close();
             return;
         }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mcp.close();
             server.close();
             warden.close();
             stopped.countDown();

@@ -36,6 +36,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void theMcpFrontReachesThePipelineOnlyThroughTheEngine() {
+        noClasses().that().resideInAPackage("dev.warden.api.mcp..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.actions..", "dev.warden.guard..", "dev.warden.sandbox..", "dev.warden.policy..",
+                        "dev.warden.journal..", "dev.warden.audit..", "dev.warden.store..", "dev.warden.app..")
+                .check(classes);
+    }
+
+    @Test
+    void theRestFrontKnowsNothingOfTheMcpFront() {
+        noClasses().that().resideInAPackage("dev.warden.api.rest..")
+                .should().dependOnClassesThat().resideInAPackage("dev.warden.api.mcp..")
+                .check(classes);
+    }
+
+    @Test
     void theCompositionRootIsUsedOnlyByTheCli() {
         noClasses().that().resideOutsideOfPackages("dev.warden.app..", "dev.warden.cli..")
                 .should().dependOnClassesThat().resideInAPackage("dev.warden.app..")

@@ -14,6 +14,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -34,13 +36,23 @@ public final class RestServer implements AutoCloseable {
     private final String host;
     private final int requestedPort;
     private final long maxBodyBytes;
+    private final Consumer<ServletContextHandler> mounts;
     private Javalin app;
 
     public RestServer(Dependencies deps, String host, int port, long maxBodyBytes) {
+        this(deps, host, port, maxBodyBytes, context -> { });
+    }
+
+    /**
+     * {@code mounts} adds other fronts' servlets and filters to the same server (e.g. MCP at
+     * {@code /mcp}); they share the port, the thread pool and the error handler with REST.
+     */
+    public RestServer(Dependencies deps, String host, int port, long maxBodyBytes, Consumer<ServletContextHandler> mounts) {
         this.deps = deps;
         this.host = host;
         this.requestedPort = port;
         this.maxBodyBytes = maxBodyBytes;
+        this.mounts = mounts;
     }
 
     public RestServer start() {
@@ -53,6 +65,7 @@ public final class RestServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = requestedPort;
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            config.jetty.modifyServletContextHandler(mounts);
             config.http.prefer405over404 = true;
 
             var routes = config.routes;

@@ -1,0 +1,117 @@
+package dev.warden.api.mcp;
+
+import dev.warden.action.Risk;
+import dev.warden.engine.Engine;
+import dev.warden.engine.Intent;
+import dev.warden.engine.Mode;
+import dev.warden.engine.Origin;
+import dev.warden.engine.Outcome;
+import dev.warden.identity.Principal;
+import dev.warden.identity.Role;
+import dev.warden.json.Json;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The MCP front: every action of the registry as an MCP tool, each call an {@link Intent} handed to
+ * {@link Engine#submit}, each {@link Outcome} mapped back by {@link ToolResults}. No pipeline stage
+ * lives here. The transports ({@link McpHttp}, {@link McpStdio}) only decide who the caller is.
+ */
+public final class McpFront {
+    static final String SERVER_NAME = "warden";
+    static final String SERVER_VERSION = "0.1.0";
+    private static final int HELD_CAPACITY = 1_000;
+
+    private final Engine engine;
+    private final ToolCatalog catalog;
+    private final HeldIntents held;
+
+    /** {@code ceiling} gives the highest risk a role may run (the policy's role ceilings). */
+    public McpFront(Engine engine, Function<Role, Risk> ceiling, Clock clock) {
+        this.engine = engine;
+        this.catalog = new ToolCatalog(engine.registry(), ceiling);
+        this.held = new HeldIntents(HELD_CAPACITY, clock);
+    }
+
+    /**
+     * Builds the server on a transport's specification. {@code callers} turns the context of each
+     * request into the principal it acts for, or null when there is none (then nothing is listed
+     * and every call is refused).
+     */
+    <S extends McpServer.SyncSpecification<S>> McpSyncServer build(McpServer.SyncSpecification<S> spec,
+                                                                  Function<McpTransportContext, Principal> callers) {
+        var tools = new ArrayList<McpServerFeatures.SyncToolSpecification>();
+        for (var tool : catalog.actionTools()) {
+            tools.add(new McpServerFeatures.SyncToolSpecification(tool,
+                    (exchange, request) -> call(callers.apply(exchange.transportContext()), request)));
+        }
+        tools.add(new McpServerFeatures.SyncToolSpecification(ToolCatalog.confirmTool(),
+                (exchange, request) -> confirm(callers.apply(exchange.transportContext()), request)));
+        return spec.serverInfo(SERVER_NAME, SERVER_VERSION)
+                .instructions("Warden runs each tool through policy, path and command guards, and audits it."
+                        + " A result with code confirmation_required holds the request: show its preview to the"
+                        + " person you act for and, if they agree, call confirm with its confirmToken.")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                // The engine validates input against the schema, so a bad call is audited and answered
+                // with Warden's errors and JSON paths instead of the SDK's protocol error.
+                .validateToolInputs(false)
+                .addToolFilter((context, tool) -> catalog.visible(callers.apply(context), tool))
+                .tools(tools)
+                .build();
+    }
+
+    McpSchema.CallToolResult call(Principal principal, McpSchema.CallToolRequest request) {
+        if (principal == null) return unauthenticated();
+        var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, traceId());
+        var outcome = engine.submit(intent);
+        if (outcome instanceof Outcome.NeedsConfirmation nc) held.hold(nc.token(), intent, nc.expiresAt());
+        return ToolResults.of(outcome);
+    }
+
+    /**
+     * Re-sends the held intent with the token, as the caller: the engine then checks that the token
+     * was issued to this principal for this action and input, and that it is used once.
+     */
+    McpSchema.CallToolResult confirm(Principal principal, McpSchema.CallToolRequest request) {
+        if (principal == null) return unauthenticated();
+        var token = request.arguments() == null ? null : request.arguments().get("token");
+        if (!(token instanceof String text) || text.isBlank()) {
+            return ToolResults.refusal("invalid_input", "confirm needs {\"token\": \"...\"}, the confirmToken of a held request.",
+                    "Pass the confirmToken from the result that answered confirmation_required.");
+        }
+        var found = held.find(text.strip());
+        if (found.isEmpty()) {
+            return ToolResults.refusal("confirmation_unknown",
+                    "No request is held under this token: it expired, was issued by another server, or the server restarted.",
+                    "Call the original tool again to get a new preview and token.");
+        }
+        var heldIntent = found.get();
+        var intent = new Intent(heldIntent.actionId(), heldIntent.input(), principal, heldIntent.origin(),
+                heldIntent.mode(), text.strip(), traceId());
+        return ToolResults.of(engine.submit(intent));
+    }
+
+    private static JsonNode input(McpSchema.CallToolRequest request) {
+        Map<String, Object> arguments = request.arguments();
+        return arguments == null ? Json.object() : Json.toTree(arguments);
+    }
+
+    private static McpSchema.CallToolResult unauthenticated() {
+        return ToolResults.refusal("unauthenticated", "This request carries no principal.",
+                "Connect with a valid bearer token.");
+    }
+
+    private static String traceId() {
+        var r = ThreadLocalRandom.current();
+        return String.format("%016x%016x", r.nextLong(), r.nextLong());
+    }
+}

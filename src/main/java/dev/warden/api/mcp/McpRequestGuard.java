@@ -1,0 +1,87 @@
+package dev.warden.api.mcp;
+
+import dev.warden.identity.Principal;
+import dev.warden.identity.TokenService;
+import dev.warden.api.rest.Problem;
+import dev.warden.json.Json;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Stands in front of the MCP servlet: a browser page from a foreign origin (DNS rebinding, a
+ * malicious site) is refused with 403, a request without a valid bearer token with 401, before the
+ * SDK reads a byte. The principal of an accepted request is left in a request attribute for the
+ * SDK's context extractor.
+ */
+final class McpRequestGuard implements Filter {
+    static final String PRINCIPAL = "warden.mcp.principal";
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+    private final TokenService tokens;
+    private final Set<String> ownHosts;
+
+    /** {@code serverHost} is the address the server listens on; a wildcard address adds no name. */
+    McpRequestGuard(TokenService tokens, String serverHost) {
+        this.tokens = tokens;
+        var own = new HashSet<>(LOOPBACK);
+        if (serverHost != null && !serverHost.isBlank() && !serverHost.equals("0.0.0.0") && !serverHost.equals("::")) {
+            own.add(serverHost.toLowerCase(Locale.ROOT));
+        }
+        this.ownHosts = Set.copyOf(own);
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        var request = (HttpServletRequest) req;
+        var response = (HttpServletResponse) res;
+        var origin = request.getHeader("Origin");
+        if (origin != null && !allowedOrigin(origin)) {
+            refuse(response, 403, "origin_not_allowed", "Requests from the web origin " + origin + " are not accepted.",
+                    "Call /mcp from a local client; browsers may only reach it from http://localhost or the server's own host.");
+            return;
+        }
+        var header = request.getHeader("Authorization");
+        Optional<Principal> principal = Optional.empty();
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            principal = tokens.authenticate(header.substring(7).trim());
+        }
+        if (principal.isEmpty()) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"warden\"");
+            refuse(response, 401, header == null ? "unauthenticated" : "invalid_token",
+                    header == null ? "No bearer token was sent." : "The bearer token is unknown, expired or revoked.",
+                    "Send Authorization: Bearer <token>; an admin creates tokens with ./warden token create.");
+            return;
+        }
+        request.setAttribute(PRINCIPAL, principal.get());
+        chain.doFilter(req, res);
+    }
+
+    boolean allowedOrigin(String origin) {
+        try {
+            var host = URI.create(origin.strip()).getHost();
+            return host != null && ownHosts.contains(host.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String code, String detail, String hint)
+            throws IOException {
+        var body = Problem.of(status, code, detail, hint).toJson();
+        response.setStatus(status);
+        response.setContentType(Problem.CONTENT_TYPE);
+        response.getOutputStream().write(Json.write(body).getBytes(StandardCharsets.UTF_8));
+    }
+}

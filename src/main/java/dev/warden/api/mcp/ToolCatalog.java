@@ -1,0 +1,101 @@
+package dev.warden.api.mcp;
+
+import dev.warden.action.ActionRegistry;
+import dev.warden.action.ActionSpec;
+import dev.warden.action.Risk;
+import dev.warden.identity.Principal;
+import dev.warden.identity.Role;
+import dev.warden.json.Json;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The registry seen as MCP tools: one tool per action, named by the action id (the SDK accepts dots
+ * in tool names, so no mapping is needed), plus the {@code confirm} tool. Which tools a principal
+ * sees is decided here; what it may actually run is still decided by the engine on every call.
+ */
+final class ToolCatalog {
+    static final String CONFIRM = "confirm";
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final ActionRegistry registry;
+    private final Function<Role, Risk> ceiling;
+    private final List<McpSchema.Tool> tools;
+
+    /** {@code ceiling} is the highest risk each role may run, as the policy in force says. */
+    ToolCatalog(ActionRegistry registry, Function<Role, Risk> ceiling) {
+        this.registry = registry;
+        this.ceiling = ceiling;
+        this.tools = registry.all().stream().map(a -> tool(a.spec())).toList();
+    }
+
+    List<McpSchema.Tool> actionTools() {
+        return tools;
+    }
+
+    /**
+     * Whether {@code principal} is shown {@code tool}: the token's action patterns must admit it and
+     * the action's declared risk must be within the role's ceiling. A command whose parsed risk is
+     * lower than its action's declared risk (a read-only shell command) is not reason enough to show
+     * a viewer {@code shell.exec}: the list names what the principal can run as a rule, not by luck.
+     */
+    boolean visible(Principal principal, McpSchema.Tool tool) {
+        if (principal == null) return false;
+        if (tool.name().equals(CONFIRM)) return true;
+        return spec(tool.name())
+                .map(spec -> principal.mayCall(spec.id()) && ceiling.apply(principal.role()).atLeast(spec.risk()))
+                .orElse(false);
+    }
+
+    Optional<ActionSpec> spec(String toolName) {
+        return registry.find(toolName).map(a -> a.spec());
+    }
+
+    static McpSchema.Tool tool(ActionSpec spec) {
+        return McpSchema.Tool.builder()
+                .name(spec.id())
+                .title(spec.title())
+                .description(spec.description())
+                .inputSchema(schema(spec.inputSchema()))
+                .outputSchema(schema(spec.outputSchema()))
+                .annotations(new McpSchema.ToolAnnotations(spec.title(), spec.readOnly(), spec.destructive(),
+                        spec.idempotent(), spec.openWorld(), null))
+                .build();
+    }
+
+    static McpSchema.Tool confirmTool() {
+        var input = Json.object();
+        input.put("type", "object");
+        var token = input.putObject("properties").putObject("token");
+        token.put("type", "string");
+        token.put("description", "The confirmToken from the result that asked for confirmation.");
+        input.putArray("required").add("token");
+        input.put("additionalProperties", false);
+        var output = Json.object();
+        output.put("type", "object");
+        return McpSchema.Tool.builder()
+                .name(CONFIRM)
+                .title("Confirm a held request")
+                .description("Run a request that answered confirmation_required, once, after the person you act for"
+                        + " agreed to its preview. Returns that action's result.")
+                .inputSchema(schema(input))
+                .outputSchema(schema(output))
+                .annotations(new McpSchema.ToolAnnotations("Confirm a held request", false, true, false, false, null))
+                .build();
+    }
+
+    /** The schema as a tool carries it: without {@code $schema} and {@code $id}, which only cost tokens. */
+    static Map<String, Object> schema(JsonNode schema) {
+        var copy = (ObjectNode) schema.deepCopy();
+        copy.remove("$schema");
+        copy.remove("$id");
+        return Json.MAPPER.convertValue(copy, MAP);
+    }
+}

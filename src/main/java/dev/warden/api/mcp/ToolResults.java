@@ -1,0 +1,98 @@
+package dev.warden.api.mcp;
+
+import dev.warden.engine.Outcome;
+import dev.warden.json.Json;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Maps each {@link Outcome} to an MCP tool result; the only place that knows both. {@code Done}
+ * carries the action's result as {@code structuredContent} (it matches the tool's output schema)
+ * and as JSON text for clients that read only text; everything else is {@code isError: true} with
+ * the stable {@code code}, the message and the {@code hint}, as structured content and as text.
+ */
+final class ToolResults {
+    /** Longest text rendering of a result; the structured content always carries all of it. */
+    static final int TEXT_LIMIT = 16_000;
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private ToolResults() {}
+
+    static McpSchema.CallToolResult of(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Done done -> McpSchema.CallToolResult.builder()
+                    .structuredContent(map(done.result()))
+                    .addTextContent(truncated(Json.write(done.result())))
+                    .isError(false)
+                    .build();
+            case Outcome.NeedsConfirmation nc -> {
+                var body = error("confirmation_required",
+                        nc.reason() == null ? "This action needs confirmation." : nc.reason(),
+                        "Show the preview to the person you act for; if they agree, call the confirm tool with"
+                                + " {\"token\": \"" + nc.token() + "\"} before " + nc.expiresAt() + ".");
+                body.put("confirmToken", nc.token());
+                body.put("expiresAt", nc.expiresAt().toString());
+                body.put("action", nc.actionId());
+                body.put("risk", nc.risk().id());
+                body.set("preview", nc.preview());
+                yield failure(body, nc.auditSeq());
+            }
+            case Outcome.Denied denied -> {
+                var body = error(denied.code(), denied.reason(), denied.hint());
+                if (denied.rule() != null) body.put("rule", denied.rule());
+                yield failure(body, denied.auditSeq());
+            }
+            case Outcome.Invalid invalid -> {
+                var body = error(invalid.code(), invalid.detail(), invalid.hint());
+                var errors = body.putArray("errors");
+                for (var e : invalid.errors()) {
+                    var item = errors.addObject();
+                    item.put("path", e.path());
+                    item.put("message", e.message());
+                }
+                yield failure(body, invalid.auditSeq());
+            }
+            case Outcome.Failed failed -> {
+                var body = error(failed.code(), failed.detail(), failed.hint());
+                if (failed.details() != null) body.set("details", failed.details());
+                yield failure(body, failed.auditSeq());
+            }
+        };
+    }
+
+    /** A refusal by the MCP front itself, before any intent exists (nothing to audit). */
+    static McpSchema.CallToolResult refusal(String code, String message, String hint) {
+        return failure(error(code, message, hint), -1);
+    }
+
+    private static ObjectNode error(String code, String message, String hint) {
+        var body = Json.object();
+        body.put("code", code);
+        body.put("message", message);
+        if (hint != null) body.put("hint", hint);
+        return body;
+    }
+
+    private static McpSchema.CallToolResult failure(ObjectNode body, long auditSeq) {
+        if (auditSeq >= 0) body.put("auditSeq", auditSeq);
+        return McpSchema.CallToolResult.builder()
+                .structuredContent(map(body))
+                .addTextContent(truncated(Json.write(body)))
+                .isError(true)
+                .build();
+    }
+
+    private static Map<String, Object> map(JsonNode node) {
+        return Json.MAPPER.convertValue(node, MAP);
+    }
+
+    static String truncated(String text) {
+        if (text.length() <= TEXT_LIMIT) return text;
+        return text.substring(0, TEXT_LIMIT) + "\n[truncated: " + (text.length() - TEXT_LIMIT)
+                + " more characters; the structured content holds the whole result]";
+    }
+}

@@ -1,0 +1,129 @@
+package dev.warden.api.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.app.Warden;
+import dev.warden.config.WardenConfig;
+import dev.warden.identity.Role;
+import dev.warden.json.Json;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** {@code warden mcp} in a child JVM, as a desktop client starts it: stdin and stdout carry the protocol. */
+class McpStdioTest {
+
+    @Test
+    void theSdkClientInitializesListsAndCallsOverStdio(@TempDir Path temp) throws Exception {
+        var root = Files.createDirectories(temp.resolve("root"));
+        Files.writeString(root.resolve("notes.txt"), "twelve bytes");
+        var params = ServerParameters.builder(javaBin())
+                .args(wardenMcp(temp.resolve("data"), root))
+                .build();
+        var transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
+        transport.setStdErrorHandler(line -> { });
+        try (var client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+                .initializationTimeout(Duration.ofSeconds(60)).enableCallToolSchemaCaching(true).build()) {
+            var init = client.initialize();
+            assertThat(init.protocolVersion()).isIn("2025-11-25", "2025-06-18");
+            assertThat(init.serverInfo().name()).isEqualTo("warden");
+
+            var tools = client.listTools().tools();
+            assertThat(tools).extracting(McpSchema.Tool::name).contains("fs.stat", "fs.delete", "shell.exec", "confirm");
+
+            var stat = client.callTool(new McpSchema.CallToolRequest("fs.stat", Map.of("path", "notes.txt")));
+            assertThat(stat.isError()).isFalse();
+            var body = Json.toTree(stat.structuredContent());
+            assertThat(body.path("size").asLong()).isEqualTo(12);
+
+            var outside = client.callTool(new McpSchema.CallToolRequest("fs.stat", Map.of("path", "/etc/hostname")));
+            assertThat(outside.isError()).isTrue();
+            assertThat(Json.toTree(outside.structuredContent()).path("code").asString()).isEqualTo("path_outside_roots");
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void withWardenTokenItActsAsThatTokenAndStdoutCarriesOnlyJsonRpc(@TempDir Path temp) throws Exception {
+        var root = Files.createDirectories(temp.resolve("root"));
+        var dataDir = temp.resolve("data");
+        String viewer;
+        var config = new WardenConfig("127.0.0.1", 0, dataDir, List.of(root), dataDir.resolve("policy.yaml"), null,
+                1_048_576, Duration.ofMinutes(5));
+        try (var warden = Warden.open(config, Clock.systemUTC())) {
+            viewer = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
+        }
+        var command = new ArrayList<String>();
+        command.add(javaBin());
+        command.addAll(wardenMcp(dataDir, root));
+        var pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("WARDEN_TOKEN", viewer);
+        var process = pb.start();
+        try (var in = process.getOutputStream();
+             var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            send(in, """
+                    {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+            var init = Json.parse(out.readLine());
+            assertThat(init.path("id").asInt()).isEqualTo(1);
+            assertThat(init.path("result").path("protocolVersion").asString()).isEqualTo("2025-06-18");
+            send(in, """
+                    {"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            send(in, """
+                    {"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+            var list = Json.parse(out.readLine());
+            assertThat(list.path("id").asInt()).isEqualTo(2);
+            assertThat(names(list.path("result").path("tools")))
+                    .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "confirm");
+            send(in, """
+                    {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fs.mkdir","arguments":{"path":"new"}}}""");
+            var denied = Json.parse(out.readLine());
+            assertThat(denied.path("result").path("isError").asBoolean()).isTrue();
+            assertThat(denied.path("result").path("structuredContent").path("code").asString()).isEqualTo("role_insufficient");
+            assertThat(Files.exists(root.resolve("new"))).isFalse();
+            in.close();
+            // Closing stdin ends the session; nothing but JSON-RPC was written to stdout in between.
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String rest;
+            while ((rest = out.readLine()) != null) assertThat(Json.parse(rest).path("jsonrpc").asString()).isEqualTo("2.0");
+            assertThat(process.exitValue()).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void send(java.io.OutputStream in, String line) throws java.io.IOException {
+        in.write((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    private static List<String> names(JsonNode tools) {
+        var names = new ArrayList<String>();
+        tools.forEach(t -> names.add(t.path("name").asString()));
+        return names;
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static List<String> wardenMcp(Path dataDir, Path root) {
+        return List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                "dev.warden.cli.Main", "mcp", "--data-dir", dataDir.toString(), "--root", root.toString());
+    }
+}
