@@ -13,6 +13,14 @@ public interface Action {
     ActionSpec spec();
 
     /**
+     * The lowest risk any call of this action can be assessed at. A front uses it to decide whether
+     * a principal could ever run the action; the risk of a particular call is still {@link #assess}'s.
+     */
+    default Risk lowestRisk() {
+        return spec().risk();
+    }
+
+    /**
      * The guard stage: check the input against the jail and the analyzers and say how risky this
      * particular call is, before policy decides. Throws {@link ActionException} to refuse outright.
      */

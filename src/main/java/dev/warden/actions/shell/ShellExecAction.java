@@ -68,6 +68,12 @@ public final class ShellExecAction implements Action {
         return SPEC;
     }
 
+    /** A read-only command ({@code ls}, {@code cat}) is assessed as a read, whatever the declared risk. */
+    @Override
+    public Risk lowestRisk() {
+        return Risk.READ;
+    }
+
     @Override
     public Assessment assess(ActionContext ctx, JsonNode input) {
         var request = ShellRequest.parse(input);

@@ -1,5 +1,6 @@
 package dev.warden.api.mcp;
 
+import dev.warden.action.Action;
 import dev.warden.action.ActionRegistry;
 import dev.warden.action.ActionSpec;
 import dev.warden.action.Risk;
@@ -42,20 +43,21 @@ final class ToolCatalog {
 
     /**
      * Whether {@code principal} is shown {@code tool}: the token's action patterns must admit it and
-     * the action's declared risk must be within the role's ceiling. A command whose parsed risk is
-     * lower than its action's declared risk (a read-only shell command) is not reason enough to show
-     * a viewer {@code shell.exec}: the list names what the principal can run as a rule, not by luck.
+     * the lowest risk a call of the action can be assessed at must be within the role's ceiling. So a
+     * viewer sees {@code shell.exec} (a read-only command is a read) but never {@code fs.write}: the
+     * list holds no action the principal can never run, and the engine still judges every call.
      */
     boolean visible(Principal principal, McpSchema.Tool tool) {
         if (principal == null) return false;
         if (tool.name().equals(CONFIRM)) return true;
-        return spec(tool.name())
-                .map(spec -> principal.mayCall(spec.id()) && ceiling.apply(principal.role()).atLeast(spec.risk()))
+        return action(tool.name())
+                .map(action -> principal.mayCall(action.spec().id())
+                        && ceiling.apply(principal.role()).atLeast(action.lowestRisk()))
                 .orElse(false);
     }
 
-    Optional<ActionSpec> spec(String toolName) {
-        return registry.find(toolName).map(a -> a.spec());
+    Optional<Action> action(String toolName) {
+        return registry.find(toolName);
     }
 
     static McpSchema.Tool tool(ActionSpec spec) {

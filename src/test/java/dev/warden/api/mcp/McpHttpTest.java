@@ -89,7 +89,7 @@ class McpHttpTest {
     void aViewerSeesOnlyReadActionsAndANarrowedTokenOnlyItsPatterns() {
         var viewer = fx.client(fx.viewerToken);
         assertThat(viewer.listTools().tools()).extracting(McpSchema.Tool::name)
-                .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "confirm");
+                .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "confirm");
 
         var narrow = fx.warden.tokens().create("narrow", "nina", "default", Role.OPERATOR, null, List.of("fs.read", "fs.w*")).secret();
         assertThat(fx.client(narrow).listTools().tools()).extracting(McpSchema.Tool::name)
@@ -98,6 +98,24 @@ class McpHttpTest {
         var operator = fx.client(fx.operatorToken);
         assertThat(operator.listTools().tools()).extracting(McpSchema.Tool::name)
                 .contains("fs.write", "shell.exec").doesNotContain("fs.delete");
+    }
+
+    @Test
+    void aViewerListsShellExecRunsAReadOnlyCommandAndIsRefusedAWritingOne() throws IOException {
+        var viewer = fx.client(fx.viewerToken);
+        assertThat(viewer.listTools().tools()).extracting(McpSchema.Tool::name)
+                .contains("shell.exec").doesNotContain("fs.write", "fs.delete");
+        Files.writeString(fx.root.resolve("x"), "keep");
+
+        var ls = viewer.callTool(new McpSchema.CallToolRequest("shell.exec", Map.of("argv", List.of("ls"))));
+        assertThat(ls.isError()).isFalse();
+        assertThat(structured(ls).path("exitCode").asInt()).isZero();
+        assertThat(structured(ls).path("stdout").asString()).contains("x");
+
+        var rm = viewer.callTool(new McpSchema.CallToolRequest("shell.exec", Map.of("command", "rm x")));
+        assertThat(rm.isError()).isTrue();
+        assertThat(structured(rm).path("code").asString()).isEqualTo("role_insufficient");
+        assertThat(Files.readString(fx.root.resolve("x"))).isEqualTo("keep");
     }
 
     @Test
