@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Stands in front of the MCP servlet: a browser page from a foreign origin (DNS rebinding, a
- * malicious site) is refused with 403, a request without a valid bearer token with 401, before the
- * SDK reads a byte. The principal of an accepted request is left in a request attribute for the
+ * Stands in front of the MCP servlet: a request addressed to a foreign host name (DNS rebinding: a
+ * malicious name that resolves to this machine) or sent by a page of a foreign origin is refused
+ * with 403, a request without a valid bearer token with 401, before the SDK reads a byte. The principal of an accepted request is left in a request attribute for the
  * SDK's context extractor.
  */
 final class McpRequestGuard implements Filter {
@@ -31,6 +31,7 @@ final class McpRequestGuard implements Filter {
 
     private final TokenService tokens;
     private final Set<String> ownHosts;
+    private final boolean wildcard;
 
     /** {@code serverHost} is the address the server listens on; a wildcard address adds no name. */
     McpRequestGuard(TokenService tokens, String serverHost) {
@@ -40,12 +41,19 @@ final class McpRequestGuard implements Filter {
             own.add(serverHost.toLowerCase(Locale.ROOT));
         }
         this.ownHosts = Set.copyOf(own);
+        this.wildcard = serverHost != null && (serverHost.equals("0.0.0.0") || serverHost.equals("::"));
     }
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         var request = (HttpServletRequest) req;
         var response = (HttpServletResponse) res;
+        var host = request.getServerName();
+        if (!allowedHost(host)) {
+            refuse(response, 403, "host_not_allowed", "Requests addressed to the host " + host + " are not accepted.",
+                    "Address the server as localhost, 127.0.0.1, [::1] or the host it listens on.");
+            return;
+        }
         var origin = request.getHeader("Origin");
         if (origin != null && !allowedOrigin(origin)) {
             refuse(response, 403, "origin_not_allowed", "Requests from the web origin " + origin + " are not accepted.",
@@ -66,6 +74,17 @@ final class McpRequestGuard implements Filter {
         }
         request.setAttribute(PRINCIPAL, principal.get());
         chain.doFilter(req, res);
+    }
+
+    /**
+     * The host the request was addressed to (the Host header without its port). On a wildcard
+     * address any IP literal is accepted too: a rebinding attack always arrives under a DNS name.
+     */
+    boolean allowedHost(String host) {
+        if (host == null || host.isBlank()) return false;
+        var name = host.strip().toLowerCase(Locale.ROOT);
+        if (ownHosts.contains(name)) return true;
+        return wildcard && (name.matches("\\d{1,3}(\\.\\d{1,3}){3}") || name.startsWith("[") || name.contains(":"));
     }
 
     boolean allowedOrigin(String origin) {

@@ -11,10 +11,12 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -260,6 +262,52 @@ class McpHttpTest {
 
         var local = post(McpFixture.ADMIN, "http://localhost:" + fx.server.port());
         assertThat(local.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aForeignHostIsRefusedEvenWithAValidToken() throws Exception {
+        var evil = rawPost("evil.example");
+        assertThat(evil).startsWith("HTTP/1.1 403");
+        assertThat(evil).contains("host_not_allowed");
+
+        var rebound = rawPost("127.0.0.1.evil.example:" + fx.server.port());
+        assertThat(rebound).startsWith("HTTP/1.1 403").contains("host_not_allowed");
+
+        assertThat(rawPost("localhost:" + fx.server.port())).startsWith("HTTP/1.1 200");
+        assertThat(rawPost("127.0.0.1:" + fx.server.port())).startsWith("HTTP/1.1 200");
+        assertThat(rawPost("[::1]:" + fx.server.port())).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aWildcardListenerAcceptsIpLiteralsButNoForeignName() {
+        var guard = new McpRequestGuard(fx.warden.tokens(), "0.0.0.0");
+        assertThat(guard.allowedHost("192.168.1.20")).isTrue();
+        assertThat(guard.allowedHost("localhost")).isTrue();
+        assertThat(guard.allowedHost("evil.example")).isFalse();
+        var named = new McpRequestGuard(fx.warden.tokens(), "warden.lan");
+        assertThat(named.allowedHost("WARDEN.lan")).isTrue();
+        assertThat(named.allowedHost("192.168.1.20")).isFalse();
+        assertThat(named.allowedHost(null)).isFalse();
+    }
+
+    /** The JDK's HttpClient will not send a chosen Host header, so this speaks HTTP/1.1 on a socket. */
+    private String rawPost(String host) throws IOException {
+        var body = INITIALIZE.getBytes(StandardCharsets.UTF_8);
+        try (var socket = new Socket("127.0.0.1", fx.server.port())) {
+            socket.setSoTimeout(30_000);
+            var head = "POST " + McpHttp.PATH + " HTTP/1.1\r\n"
+                    + "Host: " + host + "\r\n"
+                    + "Authorization: Bearer " + McpFixture.ADMIN + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\n"
+                    + "Content-Length: " + body.length + "\r\n"
+                    + "Connection: close\r\n\r\n";
+            var out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
