@@ -2,8 +2,11 @@ package dev.warden.cli;
 
 import dev.warden.api.mcp.McpFront;
 import dev.warden.api.mcp.McpStdio;
+import dev.warden.audit.AuditQuery;
+import dev.warden.audit.AuditRecord;
 import dev.warden.identity.Principal;
 import java.time.Clock;
+import tools.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +46,9 @@ final class McpCommand implements Callable<Integer> {
             } else {
                 principal = Principal.localAdmin(System.getProperty("user.name", "local"));
             }
-            var front = new McpFront(warden.engine(), warden.policy()::maxRisk, Clock.systemUTC());
+            var front = new McpFront(warden.engine(), warden.policy()::maxRisk,
+                n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
+                warden.config().policyFile(), Clock.systemUTC());
             try (var stdio = new McpStdio(front, principal, System.in, protocol)) {
                 stdio.awaitEnd();
             }

@@ -5,7 +5,9 @@ import dev.warden.api.mcp.McpHttp;
 import dev.warden.api.rest.RestServer;
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
+import dev.warden.audit.AuditRecord;
 import java.time.Clock;
+import tools.jackson.databind.JsonNode;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +43,9 @@ final class ServeCommand implements Runnable {
             out.println("    " + secret);
             out.println();
         });
-        var mcp = new McpHttp(new McpFront(warden.engine(), warden.policy()::maxRisk, Clock.systemUTC()),
+        var mcp = new McpHttp(new McpFront(warden.engine(), warden.policy()::maxRisk,
+                n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
+                warden.config().policyFile(), Clock.systemUTC()),
                 warden.tokens(), config.host(), config.maxBodyBytes());
         var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.tokens(), new AuditQuery(warden.database())),
                 config.host(), config.port(), config.maxBodyBytes(), mcp::mount).start();

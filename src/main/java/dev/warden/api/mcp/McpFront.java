@@ -14,11 +14,17 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,12 +40,27 @@ public final class McpFront {
     private final Engine engine;
     private final ToolCatalog catalog;
     private final HeldIntents held;
+    private final WardenResources resources;
 
-    /** {@code ceiling} gives the highest risk a role may run (the policy's role ceilings). */
-    public McpFront(Engine engine, Function<Role, Risk> ceiling, Clock clock) {
+    /**
+     * {@code ceiling} gives the highest risk a role may run (the policy's role ceilings);
+     * {@code newestAudit} the n newest audit records as JSON, newest first; {@code policyFile} the
+     * policy file the engine loaded, read once here so the resource shows the policy in force.
+     */
+    public McpFront(Engine engine, Function<Role, Risk> ceiling, IntFunction<List<JsonNode>> newestAudit,
+                    Path policyFile, Clock clock) {
         this.engine = engine;
         this.catalog = new ToolCatalog(engine.registry(), ceiling);
         this.held = new HeldIntents(HELD_CAPACITY, clock);
+        this.resources = new WardenResources(newestAudit, read(policyFile));
+    }
+
+    private static String read(Path policyFile) {
+        try {
+            return Files.readString(policyFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The policy file " + policyFile + " could not be read: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -60,12 +81,13 @@ public final class McpFront {
                 .instructions("Warden runs each tool through policy, path and command guards, and audits it."
                         + " A result with code confirmation_required holds the request: show its preview to the"
                         + " person you act for and, if they agree, call confirm with its confirmToken.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build())
                 // The engine validates input against the schema, so a bad call is audited and answered
                 // with Warden's errors and JSON paths instead of the SDK's protocol error.
                 .validateToolInputs(false)
                 .addToolFilter((context, tool) -> catalog.visible(callers.apply(context), tool))
                 .tools(tools)
+                .resources(resources.specifications(callers))
                 .build();
     }
 

@@ -3,6 +3,7 @@ package dev.warden.api.mcp;
 import dev.warden.api.rest.RestServer;
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
+import dev.warden.audit.AuditRecord;
 import dev.warden.config.WardenConfig;
 import dev.warden.identity.Role;
 import io.modelcontextprotocol.client.McpClient;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /** A real Warden serving REST and MCP on one free port, over a temporary data dir and root. */
 final class McpFixture implements AutoCloseable {
@@ -43,7 +45,9 @@ final class McpFixture implements AutoCloseable {
         warden.tokens().ensureAdmin(ADMIN);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-        mcp = new McpHttp(new McpFront(warden.engine(), warden.policy()::maxRisk, Clock.systemUTC()), warden.tokens(),
+        mcp = new McpHttp(new McpFront(warden.engine(), warden.policy()::maxRisk,
+                n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
+                config.policyFile(), Clock.systemUTC()), warden.tokens(),
                 "127.0.0.1", 1_048_576);
         server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.tokens(), new AuditQuery(warden.database())),
                 "127.0.0.1", 0, 1_048_576, mcp::mount).start();

@@ -311,6 +311,56 @@ class McpHttpTest {
     }
 
     @Test
+    void anAdminReadsTheAuditTailNewestFirst() {
+        admin.callTool(new McpSchema.CallToolRequest("fs.stat", Map.of("path", "tail-marker.txt")));
+        var listed = admin.listResources().resources();
+        assertThat(listed).extracting(McpSchema.Resource::uri).contains("warden://audit/tail", "warden://policy");
+        assertThat(listed).filteredOn(r -> r.uri().equals("warden://audit/tail"))
+                .singleElement().satisfies(r -> assertThat(r.mimeType()).isEqualTo("application/json"));
+
+        var read = admin.readResource(new McpSchema.ReadResourceRequest("warden://audit/tail"));
+        var contents = (McpSchema.TextResourceContents) read.contents().getFirst();
+        assertThat(contents.uri()).isEqualTo("warden://audit/tail");
+        var records = Json.parse(contents.text());
+        assertThat(records.isArray()).isTrue();
+        assertThat(records.size()).isBetween(1, 50);
+        assertThat(records.get(0).path("action").asString()).isEqualTo("fs.stat");
+        assertThat(records.get(0).path("input").toString()).contains("tail-marker.txt");
+        var newest = new AuditQuery(fx.warden.database()).latest(1).getFirst();
+        assertThat(records.get(0).path("seq").asLong()).isEqualTo(newest.seq());
+        for (int i = 1; i < records.size(); i++) {
+            assertThat(records.get(i).path("seq").asLong()).isLessThan(records.get(i - 1).path("seq").asLong());
+        }
+    }
+
+    @Test
+    void aViewerOrOperatorReadingTheAuditTailGetsAnError() {
+        for (var token : List.of(fx.viewerToken, fx.operatorToken)) {
+            var client = fx.client(token);
+            assertThatThrownBy(() -> client.readResource(new McpSchema.ReadResourceRequest("warden://audit/tail")))
+                    .isInstanceOf(McpError.class)
+                    .hasMessageContaining("Only admins");
+        }
+    }
+
+    @Test
+    void everyPrincipalReadsThePolicyInForce() throws IOException {
+        var expected = Files.readString(fx.dataDir.resolve("policy.yaml"));
+        for (var client : List.of(admin, fx.client(fx.viewerToken))) {
+            var read = client.readResource(new McpSchema.ReadResourceRequest("warden://policy"));
+            var contents = (McpSchema.TextResourceContents) read.contents().getFirst();
+            assertThat(contents.mimeType()).isEqualTo("application/yaml");
+            assertThat(contents.text()).isEqualTo(expected).isNotBlank();
+        }
+    }
+
+    @Test
+    void anUnknownResourceIsAnError() {
+        assertThatThrownBy(() -> admin.readResource(new McpSchema.ReadResourceRequest("warden://nope")))
+                .isInstanceOf(McpError.class);
+    }
+
+    @Test
     void restStillAnswersBesideMcp() throws Exception {
         var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fx.baseUrl() + "/v1/actions"))
                 .header("Authorization", "Bearer " + McpFixture.ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
