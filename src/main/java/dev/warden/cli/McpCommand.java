@@ -48,7 +48,7 @@ final class McpCommand implements Callable<Integer> {
             }
             var front = new McpFront(warden.engine(), warden.policy()::maxRisk,
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
-                warden.config().policyFile(), Clock.systemUTC());
+                warden.config().policyFile(), warden.jail().roots(), Clock.systemUTC());
             try (var stdio = new McpStdio(front, principal, System.in, protocol)) {
                 stdio.awaitEnd();
             }

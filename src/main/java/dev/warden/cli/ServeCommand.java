@@ -45,7 +45,7 @@ final class ServeCommand implements Runnable {
         });
         var mcp = new McpHttp(new McpFront(warden.engine(), warden.policy()::maxRisk,
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
-                warden.config().policyFile(), Clock.systemUTC()),
+                warden.config().policyFile(), warden.jail().roots(), Clock.systemUTC()),
                 warden.tokens(), config.host(), config.maxBodyBytes());
         var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.tokens(), new AuditQuery(warden.database())),
                 config.host(), config.port(), config.maxBodyBytes(), mcp::mount).start();

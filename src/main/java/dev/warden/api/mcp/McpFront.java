@@ -41,18 +41,21 @@ public final class McpFront {
     private final ToolCatalog catalog;
     private final HeldIntents held;
     private final WardenResources resources;
+    private final GuidePrompt guide;
 
     /**
      * {@code ceiling} gives the highest risk a role may run (the policy's role ceilings);
      * {@code newestAudit} the n newest audit records as JSON, newest first; {@code policyFile} the
-     * policy file the engine loaded, read once here so the resource shows the policy in force.
+     * policy file the engine loaded, read once here so the resource shows the policy in force;
+     * {@code roots} the allowed roots, named in the guide prompt.
      */
     public McpFront(Engine engine, Function<Role, Risk> ceiling, IntFunction<List<JsonNode>> newestAudit,
-                    Path policyFile, Clock clock) {
+                    Path policyFile, List<Path> roots, Clock clock) {
         this.engine = engine;
         this.catalog = new ToolCatalog(engine.registry(), ceiling);
         this.held = new HeldIntents(HELD_CAPACITY, clock);
         this.resources = new WardenResources(newestAudit, read(policyFile));
+        this.guide = new GuidePrompt(roots);
     }
 
     private static String read(Path policyFile) {
@@ -81,13 +84,14 @@ public final class McpFront {
                 .instructions("Warden runs each tool through policy, path and command guards, and audits it."
                         + " A result with code confirmation_required holds the request: show its preview to the"
                         + " person you act for and, if they agree, call confirm with its confirmToken.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).prompts(false).build())
                 // The engine validates input against the schema, so a bad call is audited and answered
                 // with Warden's errors and JSON paths instead of the SDK's protocol error.
                 .validateToolInputs(false)
                 .addToolFilter((context, tool) -> catalog.visible(callers.apply(context), tool))
                 .tools(tools)
                 .resources(resources.specifications(callers))
+                .prompts(guide.specification())
                 .build();
     }
 

@@ -47,7 +47,7 @@ final class McpFixture implements AutoCloseable {
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
         mcp = new McpHttp(new McpFront(warden.engine(), warden.policy()::maxRisk,
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
-                config.policyFile(), Clock.systemUTC()), warden.tokens(),
+                config.policyFile(), config.roots(), Clock.systemUTC()), warden.tokens(),
                 "127.0.0.1", 1_048_576);
         server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.tokens(), new AuditQuery(warden.database())),
                 "127.0.0.1", 0, 1_048_576, mcp::mount).start();

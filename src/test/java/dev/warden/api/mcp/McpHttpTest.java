@@ -361,6 +361,34 @@ class McpHttpTest {
     }
 
     @Test
+    void theGuidePromptTeachesRootsAuditConfirmationEditsAndUndo() {
+        var viewer = fx.client(fx.viewerToken);
+        assertThat(viewer.listPrompts().prompts()).extracting(McpSchema.Prompt::name).containsExactly("warden-guide");
+
+        var guide = viewer.getPrompt(new McpSchema.GetPromptRequest("warden-guide", Map.of()));
+        assertThat(guide.messages()).hasSize(1);
+        var message = guide.messages().getFirst();
+        assertThat(message.role()).isEqualTo(McpSchema.Role.USER);
+        var text = ((McpSchema.TextContent) message.content()).text();
+        assertThat(text).contains(fx.root.toString(), "audit", "confirmation_required", "preview", "confirm",
+                "fs.edit", "simulate", "journal.undo");
+        assertThat(text.length()).isLessThan(1_500);
+    }
+
+    @Test
+    void anUnknownPromptIsAnError() {
+        assertThatThrownBy(() -> admin.getPrompt(new McpSchema.GetPromptRequest("nope", Map.of())))
+                .isInstanceOf(McpError.class);
+    }
+
+    @Test
+    void initializeDeclaresResourcesAndPrompts() {
+        var capabilities = admin.getCurrentInitializationResult().capabilities();
+        assertThat(capabilities.resources()).isNotNull();
+        assertThat(capabilities.prompts()).isNotNull();
+    }
+
+    @Test
     void restStillAnswersBesideMcp() throws Exception {
         var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fx.baseUrl() + "/v1/actions"))
                 .header("Authorization", "Bearer " + McpFixture.ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
