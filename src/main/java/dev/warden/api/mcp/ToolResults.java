@@ -18,17 +18,15 @@ final class ToolResults {
     /** Longest text rendering of a result; the structured content always carries all of it. */
     static final int TEXT_LIMIT = 16_000;
 
+    static final String UNDO_ID = "undoId";
+
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private ToolResults() {}
 
     static McpSchema.CallToolResult of(Outcome outcome) {
         return switch (outcome) {
-            case Outcome.Done done -> McpSchema.CallToolResult.builder()
-                    .structuredContent(map(done.result()))
-                    .addTextContent(truncated(Json.write(done.result())))
-                    .isError(false)
-                    .build();
+            case Outcome.Done done -> done(done);
             case Outcome.NeedsConfirmation nc -> {
                 var body = error("confirmation_required",
                         nc.reason() == null ? "This action needs confirmation." : nc.reason(),
@@ -62,6 +60,22 @@ final class ToolResults {
                 yield failure(body, failed.auditSeq());
             }
         };
+    }
+
+    /**
+     * The output schema has no room for the undo id, so it travels in {@code _meta} and as a second
+     * text item, which is where an agent reading only text finds it.
+     */
+    private static McpSchema.CallToolResult done(Outcome.Done done) {
+        var builder = McpSchema.CallToolResult.builder()
+                .structuredContent(map(done.result()))
+                .addTextContent(truncated(Json.write(done.result())))
+                .isError(false);
+        if (done.undoId() != null) {
+            builder.meta(Map.of(UNDO_ID, done.undoId()))
+                    .addTextContent("undoId: " + done.undoId() + " (call journal.undo with it to take this change back)");
+        }
+        return builder.build();
     }
 
     /** A refusal by the MCP front itself, before any intent exists (nothing to audit). */

@@ -389,6 +389,26 @@ class McpHttpTest {
     }
 
     @Test
+    void aChangeCarriesItsUndoIdWhichJournalUndoTakesBack() throws IOException {
+        var file = fx.root.resolve("undo-me.txt");
+        Files.writeString(file, "before");
+        var write = admin.callTool(new McpSchema.CallToolRequest("fs.write", Map.of("path", "undo-me.txt", "content", "after")));
+        assertThat(write.isError()).isFalse();
+        assertThat(Files.readString(file)).isEqualTo("after");
+        var undoId = (String) write.meta().get("undoId");
+        assertThat(undoId).startsWith("u_");
+        assertThat(((McpSchema.TextContent) write.content().get(1)).text()).contains(undoId, "journal.undo");
+
+        var undo = admin.callTool(new McpSchema.CallToolRequest("journal.undo", Map.of("undoId", undoId)));
+        assertThat(undo.isError()).as(text(undo)).isFalse();
+        assertThat(Files.readString(file)).isEqualTo("before");
+
+        var read = admin.callTool(new McpSchema.CallToolRequest("fs.read", Map.of("path", "undo-me.txt")));
+        assertThat(read.meta()).isNull();
+        assertThat(read.content()).hasSize(1);
+    }
+
+    @Test
     void restStillAnswersBesideMcp() throws Exception {
         var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fx.baseUrl() + "/v1/actions"))
                 .header("Authorization", "Bearer " + McpFixture.ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
