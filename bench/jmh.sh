@@ -12,7 +12,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$HERE"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-maven() { if [ -x "$HERE/mvnw" ]; then "$HERE/mvnw" "$@"; else mvn "$@"; fi; }
+maven() { mvn "$@"; }
 
 # test-compile runs JMH's annotation processor over src/jmh/java (a test source root).
 maven -q -B -ntp -DskipTests test-compile 2>&1 | grep -v "WARNING: .*Unsafe\|HiddenClassDefiner\|terminally deprecated" >&2 || true
