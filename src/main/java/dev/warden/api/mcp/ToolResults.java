@@ -12,13 +12,14 @@ import tools.jackson.databind.node.ObjectNode;
  * Maps each {@link Outcome} to an MCP tool result; the only place that knows both. {@code Done}
  * carries the action's result as {@code structuredContent} (it matches the tool's output schema)
  * and as JSON text for clients that read only text; everything else is {@code isError: true} with
- * the stable {@code code}, the message and the {@code hint}, as structured content and as text.
+ * the stable {@code code}, the message and the {@code hint}, as JSON text and in {@code _meta.error}.
  */
 final class ToolResults {
     /** Longest text rendering of a result; the structured content always carries all of it. */
     static final int TEXT_LIMIT = 16_000;
 
     static final String UNDO_ID = "undoId";
+    static final String ERROR = "error";
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -91,14 +92,18 @@ final class ToolResults {
         return body;
     }
 
+    // No structuredContent on errors: clients check structured content against the tool's output
+    // schema even when isError is set (the official TypeScript client does), and an error body is
+    // not an output. The body travels as JSON text, and in _meta for clients that read it there.
     private static McpSchema.CallToolResult failure(ObjectNode body, long auditSeq) {
         if (auditSeq >= 0) body.put("auditSeq", auditSeq);
         return McpSchema.CallToolResult.builder()
-                .structuredContent(map(body))
                 .addTextContent(truncated(Json.write(body)))
+                .meta(Map.of(ERROR, map(body)))
                 .isError(true)
                 .build();
     }
+
 
     private static Map<String, Object> map(JsonNode node) {
         return Json.MAPPER.convertValue(node, MAP);

@@ -430,7 +430,12 @@ class McpHttpTest {
         return list.tools().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /** The result's structured content, or for an error the body it carries in {@code _meta.error}. */
     static JsonNode structured(McpSchema.CallToolResult result) {
+        if (Boolean.TRUE.equals(result.isError())) {
+            assertThat(result.structuredContent()).as("errors carry no structured content").isNull();
+            return Json.toTree(result.meta().get("error"));
+        }
         return Json.toTree(result.structuredContent());
     }
 

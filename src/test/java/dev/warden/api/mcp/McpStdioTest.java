@@ -54,7 +54,7 @@ class McpStdioTest {
 
             var outside = client.callTool(new McpSchema.CallToolRequest("fs.stat", Map.of("path", "/etc/hostname")));
             assertThat(outside.isError()).isTrue();
-            assertThat(Json.toTree(outside.structuredContent()).path("code").asString()).isEqualTo("path_outside_roots");
+            assertThat(McpHttpTest.structured(outside).path("code").asString()).isEqualTo("path_outside_roots");
             client.closeGracefully();
         }
     }
@@ -94,7 +94,7 @@ class McpStdioTest {
                     {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fs.mkdir","arguments":{"path":"new"}}}""");
             var denied = Json.parse(out.readLine());
             assertThat(denied.path("result").path("isError").asBoolean()).isTrue();
-            assertThat(denied.path("result").path("structuredContent").path("code").asString()).isEqualTo("role_insufficient");
+            assertThat(denied.path("result").path("_meta").path("error").path("code").asString()).isEqualTo("role_insufficient");
             assertThat(Files.exists(root.resolve("new"))).isFalse();
             in.close();
             // Closing stdin ends the session; nothing but JSON-RPC was written to stdout in between.

@@ -1,0 +1,59 @@
+// Drives a running Warden with the official MCP TypeScript client and prints one JSON object with
+// what it saw; the Java test asserts on it. Usage:
+//   node mcp-client-check.mjs http <baseUrl> <token> <fileInRoot> <outsideFile> <doomedFile>
+//   node mcp-client-check.mjs stdio <fileInRoot> <outsideFile> <doomedFile> <command> [args...]
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const [mode, ...rest] = process.argv.slice(2);
+let transport, file, outside, doomed;
+if (mode === "http") {
+  const [baseUrl, token] = rest;
+  [file, outside, doomed] = rest.slice(2);
+  transport = new StreamableHTTPClientTransport(new URL("/mcp", baseUrl), {
+    requestInit: { headers: { Authorization: `Bearer ${token}` } },
+  });
+} else if (mode === "stdio") {
+  [file, outside, doomed] = rest;
+  const [command, ...args] = rest.slice(3);
+  transport = new StdioClientTransport({ command, args, stderr: "ignore" });
+} else {
+  console.error("usage: mcp-client-check.mjs http|stdio ...");
+  process.exit(2);
+}
+
+const report = {};
+const client = new Client({ name: "warden-ts-check", version: "1.0.0" });
+try {
+  await client.connect(transport);
+  report.serverName = client.getServerVersion()?.name;
+  report.protocolVersion = transport.protocolVersion ?? null;
+
+  const tools = (await client.listTools()).tools;
+  report.tools = tools.map((t) => t.name).sort();
+  const read = tools.find((t) => t.name === "fs.read");
+  report.fsReadReadOnly = read?.annotations?.readOnlyHint ?? null;
+  report.fsReadHasOutputSchema = Boolean(read?.outputSchema);
+
+  const ok = await client.callTool({ name: "fs.read", arguments: { path: file } });
+  report.read = { isError: Boolean(ok.isError), content: ok.structuredContent?.content ?? null };
+
+  const refused = await client.callTool({ name: "fs.read", arguments: { path: outside } });
+  // Errors carry their body as JSON text and in _meta.error, never as structured content.
+  report.refused = { isError: Boolean(refused.isError), code: refused._meta?.error?.code ?? null,
+    textCode: JSON.parse(refused.content?.[0]?.text ?? "{}").code ?? null };
+
+  const held = await client.callTool({ name: "fs.delete", arguments: { path: doomed } });
+  const token = held._meta?.error?.confirmToken;
+  report.held = { isError: Boolean(held.isError), code: held._meta?.error?.code ?? null, hasToken: Boolean(token) };
+  const confirmed = await client.callTool({ name: "confirm", arguments: { token } });
+  report.confirmed = { isError: Boolean(confirmed.isError), undoId: confirmed._meta?.undoId ?? null };
+  const replay = await client.callTool({ name: "confirm", arguments: { token } });
+  report.replay = { isError: Boolean(replay.isError), code: replay._meta?.error?.code ?? null };
+} catch (e) {
+  report.error = String(e?.stack ?? e);
+} finally {
+  await client.close().catch(() => {});
+}
+console.log(JSON.stringify(report));
