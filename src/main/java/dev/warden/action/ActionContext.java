@@ -13,4 +13,9 @@ public interface ActionContext {
 
     /** When the engine gives up on this call; actions with their own timeouts stay below it. */
     Instant deadline();
+
+    /** Where progress goes and how a cancellation arrives; {@link CallObserver#NONE} when the front offers neither. */
+    default CallObserver observer() {
+        return CallObserver.NONE;
+    }
 }

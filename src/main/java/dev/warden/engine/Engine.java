@@ -5,6 +5,7 @@ import dev.warden.action.ActionContext;
 import dev.warden.action.ActionException;
 import dev.warden.action.ActionRegistry;
 import dev.warden.action.Assessment;
+import dev.warden.action.CallObserver;
 import dev.warden.action.ChangeJournal;
 import dev.warden.action.ErrorKind;
 import dev.warden.action.InputValidator;
@@ -114,7 +115,7 @@ public final class Engine {
 
     private Outcome guardAndRun(Intent intent, Trail trail, Action action, Journal.Recorder recorder) {
         var spec = action.spec();
-        var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE));
+        var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE), intent.observer());
         Assessment assessment;
         try {
             assessment = action.assess(ctx, intent.input());
@@ -214,7 +215,7 @@ public final class Engine {
         });
     }
 
-    private record CallContext(ChangeJournal journal, Instant deadline) implements ActionContext {}
+    private record CallContext(ChangeJournal journal, Instant deadline, CallObserver observer) implements ActionContext {}
 
     /** Collects what the audit record needs as the intent moves through the stages, and writes it. */
     private final class Trail {

@@ -1,12 +1,15 @@
 package dev.warden.engine;
 
+import dev.warden.action.CallObserver;
 import dev.warden.identity.Principal;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One request to run one action, as every front hands it to the engine. {@code confirmToken} is
- * set when the caller re-sends an intent the policy asked it to confirm.
+ * set when the caller re-sends an intent the policy asked it to confirm; {@code observer} carries
+ * progress and cancellation between the front and a long-running action ({@link CallObserver#NONE}
+ * when the front offers neither). The observer is not part of what is audited or confirmed.
  */
 public record Intent(
         String actionId,
@@ -15,9 +18,11 @@ public record Intent(
         Origin origin,
         Mode mode,
         String confirmToken,
-        String traceId) {
+        String traceId,
+        CallObserver observer) {
 
     public Intent {
+        observer = observer == null ? CallObserver.NONE : observer;
         Objects.requireNonNull(actionId, "actionId");
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(principal, "principal");
@@ -25,19 +30,28 @@ public record Intent(
         Objects.requireNonNull(mode, "mode");
     }
 
+    public Intent(String actionId, JsonNode input, Principal principal, Origin origin, Mode mode, String confirmToken,
+                  String traceId) {
+        this(actionId, input, principal, origin, mode, confirmToken, traceId, CallObserver.NONE);
+    }
+
     public static Intent execute(String actionId, JsonNode input, Principal principal, Origin origin) {
         return new Intent(actionId, input, principal, origin, Mode.EXECUTE, null, null);
     }
 
     public Intent withConfirmation(String token) {
-        return new Intent(actionId, input, principal, origin, mode, token, traceId);
+        return new Intent(actionId, input, principal, origin, mode, token, traceId, observer);
     }
 
     public Intent withMode(Mode newMode) {
-        return new Intent(actionId, input, principal, origin, newMode, confirmToken, traceId);
+        return new Intent(actionId, input, principal, origin, newMode, confirmToken, traceId, observer);
     }
 
     public Intent withTrace(String newTraceId) {
-        return new Intent(actionId, input, principal, origin, mode, confirmToken, newTraceId);
+        return new Intent(actionId, input, principal, origin, mode, confirmToken, newTraceId, observer);
+    }
+
+    public Intent withObserver(CallObserver newObserver) {
+        return new Intent(actionId, input, principal, origin, mode, confirmToken, traceId, newObserver);
     }
 }

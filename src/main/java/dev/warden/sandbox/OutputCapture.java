@@ -54,6 +54,11 @@ final class OutputCapture {
         }
     }
 
+    /** Bytes read from the stream so far, kept or dropped. */
+    synchronized long total() {
+        return total;
+    }
+
     private synchronized void append(byte[] buf, int len) {
         total += len;
         int off = 0;

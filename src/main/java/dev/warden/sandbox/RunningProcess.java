@@ -72,6 +72,11 @@ public final class RunningProcess {
         return process.pid();
     }
 
+    /** Bytes written to stdout and stderr so far, including any the output cap will drop. */
+    public long outputBytes() {
+        return stdout.total() + stderr.total();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -5,6 +5,7 @@ import dev.warden.action.ActionContext;
 import dev.warden.action.ActionException;
 import dev.warden.action.ActionSpec;
 import dev.warden.action.Assessment;
+import dev.warden.action.CallObserver;
 import dev.warden.action.Effects;
 import dev.warden.action.ErrorKind;
 import dev.warden.action.Risk;
@@ -17,6 +18,7 @@ import dev.warden.sandbox.CapturedOutput;
 import dev.warden.sandbox.Command;
 import dev.warden.sandbox.ProcessResult;
 import dev.warden.sandbox.ProcessSpec;
+import dev.warden.sandbox.RunningProcess;
 import dev.warden.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,8 +88,49 @@ public final class ShellExecAction implements Action {
     public JsonNode execute(ActionContext ctx, JsonNode input) {
         var request = ShellRequest.parse(input);
         var spec = processSpec(ctx, request);
-        var result = sandbox.run(spec);
+        var observer = ctx.observer();
+        var running = sandbox.start(spec);
+        ProcessResult result;
+        try (var stop = observer.onCancel(running::cancel); var ticker = Progress.report(running, observer)) {
+            result = running.await();
+        }
+        if (result.cancelled() && observer.cancelled()) {
+            // Failed with a code of its own, so the audit record itself says the caller stopped it.
+            throw new ActionException(ErrorKind.LIMIT, "cancelled",
+                    "The command was cancelled by the caller after " + result.durationMs() + " ms; its process group was killed.",
+                    "Run it again if it is still needed; for long tasks use job.start.", output(result, spec));
+        }
         return output(result, spec);
+    }
+
+    /** Reports elapsed seconds and output bytes about once a second while the process runs. */
+    private record Progress(Thread thread) implements AutoCloseable {
+        private static final long PERIOD_MS = 1_000;
+
+        static Progress report(RunningProcess running, CallObserver observer) {
+            if (!observer.listening()) return new Progress(null);
+            var started = System.nanoTime();
+            return new Progress(Thread.ofVirtual().name("progress-" + running.pid()).start(() -> {
+                try {
+                    while (running.isAlive()) {
+                        Thread.sleep(PERIOD_MS);
+                        if (!running.isAlive()) break;
+                        var millis = (System.nanoTime() - started) / 1_000_000L;
+                        var seconds = millis / 1_000;
+                        // Elapsed time in milliseconds is the progress: it grows with every report, as MCP requires.
+                        observer.progress(millis / 1_000.0, null, "running for " + seconds + " s, "
+                                + running.outputBytes() + " bytes of output so far");
+                    }
+                } catch (InterruptedException e) {
+                    // The command ended: no more reports.
+                }
+            }));
+        }
+
+        @Override
+        public void close() {
+            if (thread != null) thread.interrupt();
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import tools.jackson.databind.JsonNode;
@@ -42,6 +43,7 @@ public final class McpFront {
     private final HeldIntents held;
     private final WardenResources resources;
     private final GuidePrompt guide;
+    private final RunningCalls calls = new RunningCalls();
 
     /**
      * {@code ceiling} gives the highest risk a role may run (the policy's role ceilings);
@@ -76,10 +78,12 @@ public final class McpFront {
         var tools = new ArrayList<McpServerFeatures.SyncToolSpecification>();
         for (var tool : catalog.actionTools()) {
             tools.add(new McpServerFeatures.SyncToolSpecification(tool,
-                    (exchange, request) -> call(callers.apply(exchange.transportContext()), request)));
+                    (exchange, request) -> call(callers.apply(exchange.transportContext()), request,
+                            exchange::progressNotification)));
         }
         tools.add(new McpServerFeatures.SyncToolSpecification(ToolCatalog.confirmTool(),
-                (exchange, request) -> confirm(callers.apply(exchange.transportContext()), request)));
+                (exchange, request) -> confirm(callers.apply(exchange.transportContext()), request,
+                        exchange::progressNotification)));
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION)
                 .instructions("Warden runs each tool through policy, path and command guards, and audits it."
                         + " A result with code confirmation_required holds the request: show its preview to the"
@@ -95,19 +99,30 @@ public final class McpFront {
                 .build();
     }
 
-    McpSchema.CallToolResult call(Principal principal, McpSchema.CallToolRequest request) {
+    /** Reads every inbound message before the SDK does, for cancellation; see {@link RunningCalls}. */
+    String inbound(String message, String scope, Principal principal) {
+        return principal == null ? message : calls.inbound(message, scope, principal);
+    }
+
+    McpSchema.CallToolResult call(Principal principal, McpSchema.CallToolRequest request,
+                                  Consumer<McpSchema.ProgressNotification> notify) {
         if (principal == null) return unauthenticated();
-        var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, traceId());
-        var outcome = engine.submit(intent);
-        if (outcome instanceof Outcome.NeedsConfirmation nc) held.hold(nc.token(), intent, nc.expiresAt());
-        return ToolResults.of(outcome);
+        try (var observer = observe(principal, request, notify)) {
+            var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, traceId(),
+                    observer);
+            var outcome = engine.submit(intent);
+            // The observer belongs to this one request, never to the confirmed re-send.
+            if (outcome instanceof Outcome.NeedsConfirmation nc) held.hold(nc.token(), intent.withObserver(null), nc.expiresAt());
+            return ToolResults.of(outcome);
+        }
     }
 
     /**
      * Re-sends the held intent with the token, as the caller: the engine then checks that the token
      * was issued to this principal for this action and input, and that it is used once.
      */
-    McpSchema.CallToolResult confirm(Principal principal, McpSchema.CallToolRequest request) {
+    McpSchema.CallToolResult confirm(Principal principal, McpSchema.CallToolRequest request,
+                                     Consumer<McpSchema.ProgressNotification> notify) {
         if (principal == null) return unauthenticated();
         var token = request.arguments() == null ? null : request.arguments().get("token");
         if (!(token instanceof String text) || text.isBlank()) {
@@ -121,9 +136,22 @@ public final class McpFront {
                     "Call the original tool again to get a new preview and token.");
         }
         var heldIntent = found.get();
-        var intent = new Intent(heldIntent.actionId(), heldIntent.input(), principal, heldIntent.origin(),
-                heldIntent.mode(), text.strip(), traceId());
-        return ToolResults.of(engine.submit(intent));
+        try (var observer = observe(principal, request, notify)) {
+            var intent = new Intent(heldIntent.actionId(), heldIntent.input(), principal, heldIntent.origin(),
+                    heldIntent.mode(), text.strip(), traceId(), observer);
+            return ToolResults.of(engine.submit(intent));
+        }
+    }
+
+    /** The request's progress and cancellation, for the action it runs. */
+    private RunningCalls.Call observe(Principal principal, McpSchema.CallToolRequest request,
+                                      Consumer<McpSchema.ProgressNotification> notify) {
+        var token = request.progressToken();
+        var key = request.meta() != null && request.meta().get(RunningCalls.REQUEST_KEY) instanceof String k ? k : null;
+        Consumer<RunningCalls.Report> progress = token == null ? null
+                : report -> notify.accept(new McpSchema.ProgressNotification(token, report.progress(), report.total(),
+                        report.message()));
+        return calls.open(key, principal, progress);
     }
 
     private static JsonNode input(McpSchema.CallToolRequest request) {

@@ -25,9 +25,11 @@ public final class McpHttp implements AutoCloseable {
     private final HttpServletStreamableServerTransportProvider transport;
     private final McpSyncServer server;
     private final McpRequestGuard guard;
+    private final InboundFilter inbound;
 
     public McpHttp(McpFront front, TokenService tokens, String serverHost, long maxBodyBytes) {
         this.guard = new McpRequestGuard(tokens, serverHost);
+        this.inbound = new InboundFilter(front, maxBodyBytes);
         this.transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(PATH)
                 .maxRequestSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes))
@@ -48,6 +50,10 @@ public final class McpHttp implements AutoCloseable {
         var filter = new FilterHolder(guard);
         filter.setAsyncSupported(true);
         context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
+        // After the guard: only an authenticated request's body is read.
+        var calls = new FilterHolder(inbound);
+        calls.setAsyncSupported(true);
+        context.addFilter(calls, PATH, EnumSet.of(DispatcherType.REQUEST));
     }
 
     @Override

@@ -21,7 +21,8 @@ public final class McpStdio implements AutoCloseable {
     private final McpSyncServer server;
 
     public McpStdio(McpFront front, Principal principal, InputStream in, OutputStream out) {
-        var transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(), new EndSignalling(in, ended), out);
+        var transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(), new EndSignalling(
+                new MessageLines(in, message -> front.inbound(message, "stdio", principal)), ended), out);
         this.server = front.build(McpServer.sync(transport), context -> principal);
     }
 
