@@ -107,6 +107,45 @@ class McpStdioTest {
         }
     }
 
+    @Test
+    void overStdioAShellExecReportsProgressAndACancellationKillsIt(@TempDir Path temp) throws Exception {
+        var root = Files.createDirectories(temp.resolve("root"));
+        var command = new ArrayList<String>();
+        command.add(javaBin());
+        command.addAll(wardenMcp(temp.resolve("data"), root));
+        var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var in = process.getOutputStream();
+             var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            send(in, """
+                    {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+            assertThat(Json.parse(out.readLine()).path("id").asInt()).isEqualTo(1);
+            send(in, """
+                    {"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            send(in, """
+                    {"jsonrpc":"2.0","id":"long","method":"tools/call","params":{"name":"shell.exec","arguments":{"command":"echo $$ > pid; exec sleep 60"},"_meta":{"progressToken":"p"}}}""");
+            var first = Json.parse(out.readLine());
+            var second = Json.parse(out.readLine());
+            for (var progress : List.of(first, second)) {
+                assertThat(progress.path("method").asString()).isEqualTo("notifications/progress");
+                assertThat(progress.path("params").path("progressToken").asString()).isEqualTo("p");
+            }
+            var pid = Long.parseLong(Files.readString(root.resolve("pid")).strip());
+            send(in, """
+                    {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"long"}}""");
+            JsonNode answer;
+            do {
+                answer = Json.parse(out.readLine());
+            } while (!answer.has("id"));
+            assertThat(answer.path("id").asString()).isEqualTo("long");
+            assertThat(answer.path("result").path("structuredContent").path("code").asString()).isEqualTo("cancelled");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            in.close();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     private static void send(java.io.OutputStream in, String line) throws java.io.IOException {
         in.write((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
