@@ -13,12 +13,14 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,8 @@ public final class McpFront {
     static final String SERVER_NAME = "warden";
     static final String SERVER_VERSION = "0.1.0";
     private static final int HELD_CAPACITY = 1_000;
+    private static final Duration ELICITATION_TIMEOUT = Duration.ofMinutes(5);
+    private static final int PREVIEW_CHARS = 4_000;
 
     private final Engine engine;
     private final ToolCatalog catalog;
@@ -79,12 +83,14 @@ public final class McpFront {
         for (var tool : catalog.actionTools()) {
             tools.add(new McpServerFeatures.SyncToolSpecification(tool,
                     (exchange, request) -> call(callers.apply(exchange.transportContext()), request,
-                            exchange::progressNotification)));
+                            exchange::progressNotification, elicitor(exchange))));
         }
         tools.add(new McpServerFeatures.SyncToolSpecification(ToolCatalog.confirmTool(),
                 (exchange, request) -> confirm(callers.apply(exchange.transportContext()), request,
                         exchange::progressNotification)));
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION)
+                // Requests to the client include asking a person to confirm, who may take a while to answer.
+                .requestTimeout(ELICITATION_TIMEOUT)
                 .instructions("Warden runs each tool through policy, path and command guards, and audits it."
                         + " A result with code confirmation_required holds the request: show its preview to the"
                         + " person you act for and, if they agree, call confirm with its confirmToken.")
@@ -104,16 +110,61 @@ public final class McpFront {
         return principal == null ? message : calls.inbound(message, scope, principal);
     }
 
+    /**
+     * Runs one tool call. {@code elicit} asks the person at the client (null when the client did
+     * not declare elicitation): a request that needs confirmation is then confirmed or refused
+     * there and then, instead of being held for the {@code confirm} tool.
+     */
     McpSchema.CallToolResult call(Principal principal, McpSchema.CallToolRequest request,
-                                  Consumer<McpSchema.ProgressNotification> notify) {
+                                  Consumer<McpSchema.ProgressNotification> notify,
+                                  Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicit) {
         if (principal == null) return unauthenticated();
         try (var observer = observe(principal, request, notify)) {
             var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, traceId(),
                     observer);
             var outcome = engine.submit(intent);
+            if (!(outcome instanceof Outcome.NeedsConfirmation nc)) return ToolResults.of(outcome);
+            if (elicit != null) {
+                var answer = ask(elicit, nc);
+                if (answer != null) {
+                    if (answer.action() == McpSchema.ElicitResult.Action.ACCEPT && !Boolean.FALSE.equals(
+                            answer.content() == null ? null : answer.content().get("confirm"))) {
+                        return ToolResults.of(engine.submit(intent.withConfirmation(nc.token())));
+                    }
+                    return ToolResults.refusal("confirmation_declined",
+                            "The person you act for " + (answer.action() == McpSchema.ElicitResult.Action.CANCEL
+                                    ? "dismissed" : "declined") + " " + nc.actionId() + "; nothing was done.",
+                            "Do not retry the same call; ask them what they want instead.");
+                }
+            }
             // The observer belongs to this one request, never to the confirmed re-send.
-            if (outcome instanceof Outcome.NeedsConfirmation nc) held.hold(nc.token(), intent.withObserver(null), nc.expiresAt());
+            held.hold(nc.token(), intent.withObserver(null), nc.expiresAt());
             return ToolResults.of(outcome);
+        }
+    }
+
+    /** The client's elicitation, if it declared the capability. */
+    private static Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicitor(McpSyncServerExchange exchange) {
+        var capabilities = exchange.getClientCapabilities();
+        return capabilities == null || capabilities.elicitation() == null ? null : exchange::createElicitation;
+    }
+
+    /** Asks the person to confirm, showing the preview; null when the client could not ask. */
+    private static McpSchema.ElicitResult ask(Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicit,
+                                              Outcome.NeedsConfirmation nc) {
+        var preview = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(nc.preview());
+        if (preview.length() > PREVIEW_CHARS) preview = preview.substring(0, PREVIEW_CHARS) + "\n...";
+        var message = "Warden needs your confirmation to run " + nc.actionId()
+                + (nc.reason() == null ? "" : " (" + nc.reason() + ")") + ".\n\nPreview:\n" + preview;
+        var schema = Map.<String, Object>of("type", "object",
+                "properties", Map.of("confirm", Map.of("type", "boolean", "title", "Run it",
+                        "description", "Run " + nc.actionId() + " as previewed", "default", true)),
+                "required", List.of("confirm"));
+        try {
+            return elicit.apply(new McpSchema.ElicitFormRequest(message, schema, null));
+        } catch (RuntimeException e) {
+            // The client failed to ask (or timed out): answer with the token, as for a client without elicitation.
+            return null;
         }
     }
 
