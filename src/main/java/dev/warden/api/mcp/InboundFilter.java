@@ -1,6 +1,8 @@
 package dev.warden.api.mcp;
 
+import dev.warden.api.rest.Problem;
 import dev.warden.identity.Principal;
+import dev.warden.json.Json;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -20,8 +22,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Behind {@link McpRequestGuard}: hands the body of each authenticated POST to the front's
  * {@link McpFront#inbound} before the SDK reads it (a cancellation is answered here with 202, a
- * tool call goes on with its request id in {@code _meta}). A body over the size limit goes on
- * untouched, for the SDK to refuse.
+ * tool call goes on with its request id in {@code _meta}). A body over the size limit is refused
+ * with 413 {@code body_too_large}.
  */
 final class InboundFilter implements Filter {
     private static final String SESSION_HEADER = "Mcp-Session-Id";
@@ -42,22 +44,24 @@ final class InboundFilter implements Filter {
             return;
         }
         var body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 1, maxBodyBytes) + 1);
-        if (body.length <= maxBodyBytes) {
-            var scope = "http:" + request.getHeader(SESSION_HEADER);
-            var passed = front.inbound(new String(body, StandardCharsets.UTF_8), scope, principal);
-            if (passed == null) {
-                ((HttpServletResponse) res).setStatus(HttpServletResponse.SC_ACCEPTED);
-                return;
-            }
-            body = passed.getBytes(StandardCharsets.UTF_8);
-        } else {
-            // Let the SDK see the whole body so it reports the size limit itself.
-            var rest = request.getInputStream().readAllBytes();
-            var all = new byte[body.length + rest.length];
-            System.arraycopy(body, 0, all, 0, body.length);
-            System.arraycopy(rest, 0, all, body.length, rest.length);
-            body = all;
+        if (body.length > maxBodyBytes) {
+            // Refused here rather than read whole into memory for the SDK to refuse.
+            var response = (HttpServletResponse) res;
+            response.setStatus(413);
+            response.setContentType(Problem.CONTENT_TYPE);
+            response.getOutputStream().write(Json.write(Problem.of(413, "body_too_large",
+                    "The request body is larger than " + maxBodyBytes + " bytes.",
+                    "Send a smaller message; put large content in a file inside the roots.").toJson())
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        var scope = "http:" + request.getHeader(SESSION_HEADER);
+        var passed = front.inbound(new String(body, StandardCharsets.UTF_8), scope, principal);
+        if (passed == null) {
+            ((HttpServletResponse) res).setStatus(HttpServletResponse.SC_ACCEPTED);
+            return;
+        }
+        body = passed.getBytes(StandardCharsets.UTF_8);
         chain.doFilter(new Body(request, body), res);
     }
 

@@ -120,6 +120,17 @@ class McpProgressTest {
         assertThat(record.code()).isEqualTo("cancelled");
     }
 
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413() throws Exception {
+        var session = initialize(McpFixture.ADMIN);
+        var big = "x".repeat(1_048_577);
+        var response = http.send(post(McpFixture.ADMIN, session,
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"fs.stat\",\"arguments\":{\"path\":\""
+                        + big + "\"}}}"), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(Json.parse(response.body()).path("code").asString()).isEqualTo("body_too_large");
+    }
+
     private static String cancelled(String requestId) {
         return """
                 {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"%s","reason":"no longer needed"}}"""
