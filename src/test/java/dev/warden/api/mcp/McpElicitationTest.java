@@ -77,7 +77,7 @@ class McpElicitationTest {
             try (var client = client(request -> new McpSchema.ElicitResult(action, null))) {
                 var result = client.callTool(new McpSchema.CallToolRequest("fs.delete", Map.of("path", "kept.txt")));
                 assertThat(result.isError()).isTrue();
-                var body = Json.toTree(result.structuredContent());
+                var body = McpHttpTest.structured(result);
                 assertThat(body.path("code").asString()).isEqualTo("confirmation_declined");
                 assertThat(body.path("hint").asString()).isNotBlank();
             }
@@ -92,7 +92,7 @@ class McpElicitationTest {
         try (var client = client(request -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
                 Map.of("confirm", false)))) {
             var result = client.callTool(new McpSchema.CallToolRequest("fs.delete", Map.of("path", "kept.txt")));
-            assertThat(Json.toTree(result.structuredContent()).path("code").asString()).isEqualTo("confirmation_declined");
+            assertThat(McpHttpTest.structured(result).path("code").asString()).isEqualTo("confirmation_declined");
         }
         assertThat(Files.exists(file)).isTrue();
     }

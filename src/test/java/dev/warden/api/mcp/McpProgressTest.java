@@ -112,7 +112,7 @@ class McpProgressTest {
         JsonNode result = events.stream().filter(e -> e.startsWith("data:") && e.contains("\"id\":\"call-1\""))
                 .map(e -> Json.parse(e.substring(5))).findFirst().orElseThrow().path("result");
         assertThat(result.path("isError").asBoolean()).isTrue();
-        assertThat(result.path("structuredContent").path("code").asString()).isEqualTo("cancelled");
+        assertThat(result.path("_meta").path("error").path("code").asString()).isEqualTo("cancelled");
 
         var record = new AuditQuery(fx.warden.database()).latest(5).stream()
                 .filter(r -> r.action().equals("shell.exec")).findFirst().orElseThrow();

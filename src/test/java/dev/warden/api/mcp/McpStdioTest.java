@@ -137,7 +137,7 @@ class McpStdioTest {
                 answer = Json.parse(out.readLine());
             } while (!answer.has("id"));
             assertThat(answer.path("id").asString()).isEqualTo("long");
-            assertThat(answer.path("result").path("structuredContent").path("code").asString()).isEqualTo("cancelled");
+            assertThat(answer.path("result").path("_meta").path("error").path("code").asString()).isEqualTo("cancelled");
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
             in.close();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
