@@ -51,6 +51,35 @@ try {
   report.confirmed = { isError: Boolean(confirmed.isError), undoId: confirmed._meta?.undoId ?? null };
   const replay = await client.callTool({ name: "confirm", arguments: { token } });
   report.replay = { isError: Boolean(replay.isError), code: replay._meta?.error?.code ?? null };
+
+  // Progress: passing onprogress makes the client send a progressToken with the call.
+  const ticks = [];
+  const slow = await client.callTool({ name: "shell.exec", arguments: { command: "sleep 2.5; echo done" } },
+    undefined, { onprogress: (p) => ticks.push(p), timeout: 30000 });
+  report.progress = { isError: Boolean(slow.isError), stdout: slow.structuredContent?.stdout ?? null,
+    ticks: ticks.length, rising: ticks.length >= 2 && ticks[1].progress > ticks[0].progress };
+
+  // Cancellation: aborting the call makes the client send notifications/cancelled. The command writes
+  // its own pid and its child's so the test can check the whole process group is gone.
+  const abort = new AbortController();
+  let firstTick;
+  const ticked = new Promise((resolve) => { firstTick = resolve; });
+  const doomedCall = client.callTool({ name: "shell.exec", arguments: { command: "sleep 60 & echo $$ $! > pids; wait" } },
+    undefined, { onprogress: () => firstTick(), signal: abort.signal, timeout: 30000 });
+  const rejected = doomedCall.then(() => "resolved", (e) => String(e?.message ?? e));
+  await ticked;
+  abort.abort("the user pressed stop");
+  report.cancelled = { clientSaw: await rejected };
+  // Give Warden a moment to kill the group and write the audit record, then read it back.
+  let last;
+  for (let i = 0; i < 50; i++) {
+    const tail = await client.readResource({ uri: "warden://audit/tail" });
+    last = JSON.parse(tail.contents[0].text).find((r) => r.action === "shell.exec");
+    if (last?.code === "cancelled") break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  report.cancelled.auditOutcome = last?.outcome ?? null;
+  report.cancelled.auditCode = last?.code ?? null;
 } catch (e) {
   report.error = String(e?.stack ?? e);
 } finally {

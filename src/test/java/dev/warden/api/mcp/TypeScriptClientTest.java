@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Drives a running Warden with the official MCP TypeScript client ({@code src/test/node}), over
- * Streamable HTTP and over stdio: list tools, read a file, a refused path, a confirmation round trip.
+ * Streamable HTTP and over stdio: list tools, read a file, a refused path, a confirmation round trip,
+ * progress of a long command and its cancellation (the process group dies, the audit says so).
  * The packages are installed by {@code ./warden test}.
  */
 class TypeScriptClientTest {
@@ -49,6 +50,7 @@ class TypeScriptClientTest {
                 "doomed.txt"));
         assertCommonReport(report);
         assertThat(w.root.resolve("doomed.txt")).doesNotExist();
+        assertProcessGroupGone();
     }
 
     @Test
@@ -60,6 +62,7 @@ class TypeScriptClientTest {
         var report = run(args);
         assertCommonReport(report);
         assertThat(w.root.resolve("doomed.txt")).doesNotExist();
+        assertProcessGroupGone();
     }
 
     private static void assertCommonReport(JsonNode report) {
@@ -78,6 +81,28 @@ class TypeScriptClientTest {
         assertThat(report.get("held").get("hasToken").asBoolean()).isTrue();
         assertThat(report.get("confirmed").get("isError").asBoolean()).isFalse();
         assertThat(report.get("replay").get("isError").asBoolean()).isTrue();
+
+        var progress = report.get("progress");
+        assertThat(progress.get("isError").asBoolean()).isFalse();
+        assertThat(progress.get("stdout").asString()).isEqualTo("done\n");
+        assertThat(progress.get("ticks").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(progress.get("rising").asBoolean()).isTrue();
+
+        var cancelled = report.get("cancelled");
+        assertThat(cancelled.get("clientSaw").asString()).contains("the user pressed stop");
+        assertThat(cancelled.get("auditOutcome").asString()).isEqualTo("failed");
+        assertThat(cancelled.get("auditCode").asString()).isEqualTo("cancelled");
+    }
+
+    /** The cancelled command wrote its shell's pid and its child's; both must be gone. */
+    private void assertProcessGroupGone() throws Exception {
+        var pids = List.of(Files.readString(w.root.resolve("pids")).strip().split(" ")).stream().map(Long::parseLong).toList();
+        assertThat(pids).hasSize(2);
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+            assertThat(System.nanoTime()).as("the cancelled command's process group is gone").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private JsonNode run(List<String> args) throws Exception {
