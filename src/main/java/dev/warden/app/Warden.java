@@ -8,6 +8,8 @@ import dev.warden.actions.journal.UndoAction;
 import dev.warden.actions.shell.ShellExecAction;
 import dev.warden.audit.AuditLog;
 import dev.warden.config.WardenConfig;
+import dev.warden.approval.ApprovalStore;
+import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
@@ -35,17 +37,19 @@ public final class Warden implements AutoCloseable {
     private final Database db;
     private final AuditLog audit;
     private final Engine engine;
+    private final Approvals approvals;
     private final TokenService tokens;
     private final Journal journal;
     private final PathJail jail;
     private final Policy policy;
 
-    private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, TokenService tokens,
+    private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Approvals approvals, TokenService tokens,
                    Journal journal, PathJail jail, Policy policy) {
         this.config = config;
         this.db = db;
         this.audit = audit;
         this.engine = engine;
+        this.approvals = approvals;
         this.tokens = tokens;
         this.journal = journal;
         this.jail = jail;
@@ -78,8 +82,11 @@ public final class Warden implements AutoCloseable {
             actions.add(new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer()));
             actions.add(new UndoAction());
             var registry = new ActionRegistry(actions);
-            var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit, clock);
-            return new Warden(config, db, audit, engine, new TokenService(db, clock), journal, jail, policy);
+            var approvalStore = new ApprovalStore(db, clock, config.approvalTtl());
+            var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit,
+                    approvalStore, clock);
+            return new Warden(config, db, audit, engine, new Approvals(engine, approvalStore, clock),
+                    new TokenService(db, clock), journal, jail, policy);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -101,6 +108,10 @@ public final class Warden implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    public Approvals approvals() {
+        return approvals;
     }
 
     public TokenService tokens() {

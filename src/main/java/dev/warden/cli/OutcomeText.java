@@ -26,6 +26,16 @@ final class OutcomeText {
                 node.set("preview", nc.preview());
                 node.put("hint", "Re-run with --confirm " + nc.token() + " (or --yes) to proceed.");
             }
+            case Outcome.PendingApproval pa -> {
+                node.put("status", "pending_approval");
+                node.put("code", "approval_required");
+                node.put("detail", pa.reason());
+                node.put("approvalId", pa.approvalId());
+                node.put("expiresAt", pa.expiresAt().toString());
+                node.set("preview", pa.preview());
+                node.put("hint", "Another admin approves with: ./warden approvals approve " + pa.approvalId()
+                        + "; follow it with ./warden approvals show " + pa.approvalId() + " --wait 60.");
+            }
             case Outcome.Denied d -> {
                 node.put("status", "denied");
                 node.put("code", d.code());
@@ -60,6 +70,7 @@ final class OutcomeText {
             case Outcome.Invalid i -> 2;
             case Outcome.Denied d -> 3;
             case Outcome.NeedsConfirmation nc -> 4;
+            case Outcome.PendingApproval pa -> 5;
         };
     }
 }

@@ -20,7 +20,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ConfigLoader {
     private static final Set<String> FILE_KEYS =
-            Set.of("host", "port", "roots", "policy", "maxBodyBytes", "confirmationTtlSeconds");
+            Set.of("host", "port", "roots", "policy", "maxBodyBytes", "confirmationTtlSeconds",
+                    "approvalTtlSeconds");
 
     /** What the command line said; null fields were not given. */
     public record Flags(String host, Integer port, Path dataDir, List<Path> roots, Path configFile) {
@@ -60,6 +61,7 @@ public final class ConfigLoader {
         Path policy = dataDir.resolve("policy.yaml");
         long maxBody = WardenConfig.DEFAULT_MAX_BODY_BYTES;
         Duration confirmTtl = WardenConfig.DEFAULT_CONFIRMATION_TTL;
+        Duration approvalTtl = WardenConfig.DEFAULT_APPROVAL_TTL;
 
         if (file != null) {
             if (file.has("host")) host = file.get("host").asString();
@@ -68,6 +70,7 @@ public final class ConfigLoader {
             if (file.has("policy")) policy = configFile.toAbsolutePath().getParent().resolve(file.get("policy").asString());
             if (file.has("maxBodyBytes")) maxBody = file.get("maxBodyBytes").asLong();
             if (file.has("confirmationTtlSeconds")) confirmTtl = Duration.ofSeconds(file.get("confirmationTtlSeconds").asLong());
+            if (file.has("approvalTtlSeconds")) approvalTtl = Duration.ofSeconds(file.get("approvalTtlSeconds").asLong());
         }
 
         if (env.containsKey("WARDEN_HOST")) host = env.get("WARDEN_HOST");
@@ -86,7 +89,7 @@ public final class ConfigLoader {
         var adminToken = env.get("WARDEN_ADMIN_TOKEN");
         if (adminToken != null && adminToken.isBlank()) adminToken = null;
         return new WardenConfig(host, port, dataDir, absoluteRoots, policy.toAbsolutePath().normalize(), adminToken,
-                maxBody, confirmTtl);
+                maxBody, confirmTtl, approvalTtl);
     }
 
     private JsonNode readFile(Path file, boolean mustExist) {

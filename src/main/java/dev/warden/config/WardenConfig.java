@@ -10,6 +10,7 @@ import java.util.Objects;
  * command-line flags (in rising precedence) and immutable afterwards.
  *
  * @param adminToken a fixed admin token from {@code WARDEN_ADMIN_TOKEN}, or null to generate one on first start
+ * @param approvalTtl how long a request held for approval waits for its approvers before it expires
  */
 public record WardenConfig(
         String host,
@@ -19,22 +20,31 @@ public record WardenConfig(
         Path policyFile,
         String adminToken,
         long maxBodyBytes,
-        Duration confirmationTtl) {
+        Duration confirmationTtl,
+        Duration approvalTtl) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
     public static final Duration DEFAULT_CONFIRMATION_TTL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_APPROVAL_TTL = Duration.ofHours(24);
 
     public WardenConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(policyFile, "policyFile");
         Objects.requireNonNull(confirmationTtl, "confirmationTtl");
+        Objects.requireNonNull(approvalTtl, "approvalTtl");
         roots = List.copyOf(roots);
         if (roots.isEmpty()) throw new IllegalArgumentException("at least one root is required");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
+    }
+
+    /** A configuration with the default approval expiry. */
+    public WardenConfig(String host, int port, Path dataDir, List<Path> roots, Path policyFile, String adminToken,
+                        long maxBodyBytes, Duration confirmationTtl) {
+        this(host, port, dataDir, roots, policyFile, adminToken, maxBodyBytes, confirmationTtl, DEFAULT_APPROVAL_TTL);
     }
 
     public Path database() {

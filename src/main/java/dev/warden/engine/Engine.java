@@ -13,6 +13,7 @@ import dev.warden.action.Risk;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditLog;
 import dev.warden.audit.UndoRow;
+import dev.warden.approval.ApprovalStore;
 import dev.warden.json.CanonicalJson;
 import dev.warden.json.Json;
 import dev.warden.journal.Journal;
@@ -50,16 +51,19 @@ public final class Engine {
     private final ConfirmationTokens confirmations;
     private final Journal journal;
     private final AuditLog audit;
+    private final ApprovalStore approvals;
     private final Clock clock;
 
     public Engine(ActionRegistry registry, InputValidator validator, Supplier<Policy> policy,
-                  ConfirmationTokens confirmations, Journal journal, AuditLog audit, Clock clock) {
+                  ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
+                  Clock clock) {
         this.registry = registry;
         this.validator = validator;
         this.policy = policy;
         this.confirmations = confirmations;
         this.journal = journal;
         this.audit = audit;
+        this.approvals = approvals;
         this.clock = clock;
     }
 
@@ -68,8 +72,25 @@ public final class Engine {
     }
 
     public Outcome submit(Intent intent) {
+        return submit(intent, null);
+    }
+
+    /**
+     * Runs an intent another person approved as request {@code approvalId}. Only {@link Approvals}
+     * calls this: the policy is decided again, and the request is claimed so it runs at most once.
+     */
+    Outcome submitApproved(Intent intent, String approvalId) {
+        return submit(intent, approvalId);
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    private Outcome submit(Intent intent, String approvalId) {
         var started = System.nanoTime();
         var trail = new Trail(intent, clock.instant(), started);
+        trail.approvalId = approvalId;
         try {
             return run(intent, trail);
         } catch (RuntimeException e) {
@@ -143,15 +164,22 @@ public final class Engine {
                         decision.rule());
             }
             case APPROVE -> {
-                if (!simulate) {
+                if (!simulate && trail.approvalId == null) {
                     recorder.abandon();
-                    return trail.denied("approval_required", decision.reason(),
-                            "This action needs an approval by another person, and approvals are not enabled on this server yet: ask an admin to run it or to change the rule.",
-                            decision.rule());
+                    JsonNode preview;
+                    try {
+                        preview = preview(action, ctx, intent.input(), assessment);
+                    } catch (ActionException e) {
+                        return trail.fromException(e);
+                    }
+                    var request = approvals.open(new ApprovalStore.Request(spec.id(), intent.input(), intent.origin().id(),
+                            intent.principal(), assessment.risk().id(), decision.reason(), decision.rule(), preview, 1));
+                    return trail.pendingApproval(spec.id(), request.id(), request.expiresAt(), preview, decision.reason());
                 }
             }
             case CONFIRM -> {
-                if (!simulate) {
+                // Another person's approval outweighs a confirmation the policy may ask for now.
+                if (!simulate && trail.approvalId == null) {
                     if (intent.confirmToken() == null) {
                         recorder.abandon();
                         JsonNode preview;
@@ -173,6 +201,12 @@ public final class Engine {
                 }
             }
             case ALLOW -> { }
+        }
+        if (trail.approvalId != null && !simulate
+                && !approvals.claim(trail.approvalId, intent.principal(), spec.id(), intent.input())) {
+            recorder.abandon();
+            return trail.denied("approval_not_valid", "Request " + trail.approvalId + " is not an approved, unspent approval of this intent.",
+                    "Send the request again to ask for a new approval.", null);
         }
 
         // 6 execute (or simulate)
@@ -224,6 +258,7 @@ public final class Engine {
         final long startedNanos;
         Risk risk;
         Decision decision;
+        String approvalId;
 
         Trail(Intent intent, Instant time, long startedNanos) {
             this.intent = intent;
@@ -239,7 +274,8 @@ public final class Engine {
                     intent.actionId(), intent.mode().name().toLowerCase(java.util.Locale.ROOT), intent.input(),
                     risk == null ? null : risk.id(),
                     decision == null ? null : decision.effect().id(),
-                    decision == null ? null : decision.reason(),
+                    decision == null ? null : approvalId == null ? decision.reason()
+                            : decision.reason() + " [approval " + approvalId + "]",
                     outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId), undo);
         }
 
@@ -251,6 +287,11 @@ public final class Engine {
         Outcome needsConfirmation(String actionId, ConfirmationTokens.Issued issued, JsonNode preview, String reason) {
             var seq = record("needs_confirmation", "confirmation_required", null, null);
             return new Outcome.NeedsConfirmation(actionId, issued.token(), issued.expiresAt(), preview, reason, risk, seq);
+        }
+
+        Outcome pendingApproval(String actionId, String id, Instant expiresAt, JsonNode preview, String reason) {
+            var seq = record("pending_approval", "approval_required", null, null);
+            return new Outcome.PendingApproval(actionId, id, expiresAt, preview, reason, risk, seq);
         }
 
         Outcome denied(String code, String reason, String hint, String rule) {

@@ -22,6 +22,13 @@ public sealed interface Outcome {
     record NeedsConfirmation(String actionId, String token, Instant expiresAt, JsonNode preview, String reason,
                              Risk risk, long auditSeq) implements Outcome {}
 
+    /**
+     * Policy wants another person to approve: the intent is held as request {@code approvalId} and
+     * runs, as the requester, once approved before {@code expiresAt}.
+     */
+    record PendingApproval(String actionId, String approvalId, Instant expiresAt, JsonNode preview, String reason,
+                           Risk risk, long auditSeq) implements Outcome {}
+
     /** Policy, role or a guard said no. */
     record Denied(String code, String reason, String hint, String rule, long auditSeq) implements Outcome {}
 

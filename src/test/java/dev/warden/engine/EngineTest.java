@@ -221,19 +221,6 @@ class EngineTest {
     }
 
     @Test
-    void anApproveRuleIsDeniedAsApprovalRequired() {
-        var denied = (Outcome.Denied) w.submit("fs.mkdir", OPERATOR, "{\"path\":\"newdir\"}");
-        assertThat(denied.code()).isEqualTo("approval_required");
-        assertThat(denied.rule()).isEqualTo("mkdir-needs-approval");
-        assertThat(denied.reason()).isEqualTo("New directories need another person's approval");
-        assertThat(denied.hint()).isNotBlank();
-        assertThat(w.root.resolve("newdir")).doesNotExist();
-        var r = w.record(denied.auditSeq());
-        assertAudited(r, "denied", "approval_required", "fs.mkdir", OPERATOR, Json.parse("{\"path\":\"newdir\"}"));
-        assertThat(r.decision()).isEqualTo("approve");
-    }
-
-    @Test
     void aDenyRuleIsPolicyDeniedWithTheRuleName() throws Exception {
         Files.createDirectories(w.root.resolve("secrets"));
         var input = "{\"path\":\"secrets/key.txt\",\"content\":\"x\"}";
@@ -348,6 +335,7 @@ class EngineTest {
                 case Outcome.Invalid v -> "invalid";
                 case Outcome.Denied d -> "denied";
                 case Outcome.NeedsConfirmation c -> "needs_confirmation";
+                case Outcome.PendingApproval p -> "pending_approval";
             });
             if (i % 5 == 0) assertThat(Files.readString(w.root.resolve("f" + i + ".txt"))).isEqualTo(Integer.toString(i));
         }

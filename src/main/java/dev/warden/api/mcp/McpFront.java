@@ -1,6 +1,8 @@
 package dev.warden.api.mcp;
 
 import dev.warden.action.Risk;
+import dev.warden.action.ActionException;
+import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
 import dev.warden.engine.Intent;
 import dev.warden.engine.Mode;
@@ -41,8 +43,11 @@ public final class McpFront {
     private static final int HELD_CAPACITY = 1_000;
     private static final Duration ELICITATION_TIMEOUT = Duration.ofMinutes(5);
     private static final int PREVIEW_CHARS = 4_000;
+    static final int MAX_APPROVAL_WAIT_SECONDS = 50;
+    static final String CHECK_APPROVAL_TOOL = ToolCatalog.CHECK_APPROVAL;
 
     private final Engine engine;
+    private final Approvals approvals;
     private final ToolCatalog catalog;
     private final HeldIntents held;
     private final WardenResources resources;
@@ -55,9 +60,10 @@ public final class McpFront {
      * policy file the engine loaded, read once here so the resource shows the policy in force;
      * {@code roots} the allowed roots, named in the guide prompt.
      */
-    public McpFront(Engine engine, Function<Role, Risk> ceiling, IntFunction<List<JsonNode>> newestAudit,
-                    Path policyFile, List<Path> roots, Clock clock) {
+    public McpFront(Engine engine, Approvals approvals, Function<Role, Risk> ceiling,
+                    IntFunction<List<JsonNode>> newestAudit, Path policyFile, List<Path> roots, Clock clock) {
         this.engine = engine;
+        this.approvals = approvals;
         this.catalog = new ToolCatalog(engine.registry(), ceiling);
         this.held = new HeldIntents(HELD_CAPACITY, clock);
         this.resources = new WardenResources(newestAudit, read(policyFile));
@@ -88,12 +94,15 @@ public final class McpFront {
         tools.add(new McpServerFeatures.SyncToolSpecification(ToolCatalog.confirmTool(),
                 (exchange, request) -> confirm(callers.apply(exchange.transportContext()), request,
                         exchange::progressNotification)));
+        tools.add(new McpServerFeatures.SyncToolSpecification(ToolCatalog.checkApprovalTool(),
+                (exchange, request) -> checkApproval(callers.apply(exchange.transportContext()), request)));
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION)
                 // Requests to the client include asking a person to confirm, who may take a while to answer.
                 .requestTimeout(ELICITATION_TIMEOUT)
                 .instructions("Warden runs each tool through policy, path and command guards, and audits it."
                         + " A result with code confirmation_required holds the request: show its preview to the"
-                        + " person you act for and, if they agree, call confirm with its confirmToken.")
+                        + " person you act for and, if they agree, call confirm with its confirmToken. A result with"
+                        + " code approval_required waits for another person: check it with check_approval.")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).prompts(false).build())
                 // The engine validates input against the schema, so a bad call is audited and answered
                 // with Warden's errors and JSON paths instead of the SDK's protocol error.
@@ -191,6 +200,27 @@ public final class McpFront {
             var intent = new Intent(heldIntent.actionId(), heldIntent.input(), principal, heldIntent.origin(),
                     heldIntent.mode(), text.strip(), traceId(), observer);
             return ToolResults.of(engine.submit(intent));
+        }
+    }
+
+    /** The state of a request held for approval, waiting for a decision up to {@code waitSeconds}. */
+    McpSchema.CallToolResult checkApproval(Principal principal, McpSchema.CallToolRequest request) {
+        if (principal == null) return unauthenticated();
+        var args = request.arguments() == null ? Map.<String, Object>of() : request.arguments();
+        var wait = args.getOrDefault("waitSeconds", 0);
+        if (!(args.get("approvalId") instanceof String id) || id.isBlank()
+                || !(wait instanceof Number n) || n.intValue() < 0 || n.intValue() > MAX_APPROVAL_WAIT_SECONDS) {
+            return ToolResults.refusal("invalid_input", "check_approval needs {\"approvalId\": \"apr_...\"} and an optional"
+                            + " waitSeconds from 0 to " + MAX_APPROVAL_WAIT_SECONDS + ".",
+                    "Pass the approvalId from the result that answered approval_required.");
+        }
+        try {
+            return ToolResults.approval(approvals.await(principal, id.strip(), Duration.ofSeconds(n.intValue())));
+        } catch (ActionException e) {
+            return ToolResults.refusal(e.code(), e.getMessage(), e.hint());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ToolResults.refusal("cancelled", "The wait was cancelled.", "Call check_approval again.");
         }
     }
 

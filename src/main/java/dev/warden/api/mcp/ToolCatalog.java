@@ -23,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ToolCatalog {
     static final String CONFIRM = "confirm";
+    static final String CHECK_APPROVAL = "check_approval";
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -49,7 +50,7 @@ final class ToolCatalog {
      */
     boolean visible(Principal principal, McpSchema.Tool tool) {
         if (principal == null) return false;
-        if (tool.name().equals(CONFIRM)) return true;
+        if (tool.name().equals(CONFIRM) || tool.name().equals(CHECK_APPROVAL)) return true;
         return action(tool.name())
                 .map(action -> principal.mayCall(action.spec().id())
                         && ceiling.apply(principal.role()).atLeast(action.lowestRisk()))
@@ -90,6 +91,30 @@ final class ToolCatalog {
                 .inputSchema(schema(input))
                 .outputSchema(schema(output))
                 .annotations(new McpSchema.ToolAnnotations("Confirm a held request", false, true, false, false, null))
+                .build();
+    }
+
+    static McpSchema.Tool checkApprovalTool() {
+        var input = Json.object();
+        input.put("type", "object");
+        var properties = input.putObject("properties");
+        var id = properties.putObject("approvalId");
+        id.put("type", "string");
+        id.put("description", "The approvalId from the result that answered approval_required.");
+        var wait = properties.putObject("waitSeconds");
+        wait.put("type", "integer");
+        wait.put("minimum", 0);
+        wait.put("maximum", McpFront.MAX_APPROVAL_WAIT_SECONDS);
+        wait.put("description", "Wait up to this long for a decision (default 0: answer at once).");
+        input.putArray("required").add("approvalId");
+        input.put("additionalProperties", false);
+        return McpSchema.Tool.builder()
+                .name(CHECK_APPROVAL)
+                .title("Check an approval request")
+                .description("Status of a request held for another person's approval; once approved it has run,"
+                        + " and this returns its result.")
+                .inputSchema(schema(input))
+                .annotations(new McpSchema.ToolAnnotations("Check an approval request", true, false, true, false, null))
                 .build();
     }
 

@@ -1,5 +1,7 @@
 package dev.warden.api.mcp;
 
+import dev.warden.approval.Approval;
+import dev.warden.approval.ApprovalStatus;
 import dev.warden.engine.Outcome;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -40,6 +42,18 @@ final class ToolResults {
                 body.set("preview", nc.preview());
                 yield failure(body, nc.auditSeq());
             }
+            case Outcome.PendingApproval pa -> {
+                var body = error("approval_required", pa.reason() == null ? "This action needs another person's approval." : pa.reason(),
+                        "It has not run. Tell the person you act for that request " + pa.approvalId()
+                                + " waits for an approver; call the " + McpFront.CHECK_APPROVAL_TOOL + " tool with {\"approvalId\": \""
+                                + pa.approvalId() + "\"} to learn the decision and, once approved, the result.");
+                body.put("approvalId", pa.approvalId());
+                body.put("expiresAt", pa.expiresAt().toString());
+                body.put("action", pa.actionId());
+                body.put("risk", pa.risk().id());
+                body.set("preview", pa.preview());
+                yield failure(body, pa.auditSeq());
+            }
             case Outcome.Denied denied -> {
                 var body = error(denied.code(), denied.reason(), denied.hint());
                 if (denied.rule() != null) body.put("rule", denied.rule());
@@ -77,6 +91,31 @@ final class ToolResults {
                     .addTextContent("undoId: " + done.undoId() + " (call journal.undo with it to take this change back)");
         }
         return builder.build();
+    }
+
+    /**
+     * A request held for approval as {@code check_approval} shows it. Still waiting, or ran and
+     * succeeded: a plain result. Denied, expired, or ran and failed: an error with the code.
+     */
+    static McpSchema.CallToolResult approval(Approval approval) {
+        var body = approval.toJson();
+        var result = approval.result();
+        var failedRun = result != null && !"done".equals(result.path("status").asString());
+        if (approval.status() == ApprovalStatus.DENIED || approval.status() == ApprovalStatus.EXPIRED || failedRun) {
+            var code = failedRun ? result.path("code").asString("action_failed") : "approval_" + approval.status().id();
+            var hint = failedRun ? result.path("hint").asString(null)
+                    : approval.status() == ApprovalStatus.DENIED ? "Do not retry; ask the person you act for how to proceed."
+                    : "Nobody decided in time; send the request again if it is still wanted.";
+            var error = error(code, "Request " + approval.id() + " (" + approval.actionId() + ") is " + approval.status().id()
+                    + (failedRun ? " but did not succeed" : "") + ".", hint);
+            error.set("approval", body);
+            return failure(error, -1);
+        }
+        return McpSchema.CallToolResult.builder()
+                .structuredContent(map(body))
+                .addTextContent(truncated(Json.write(body)))
+                .isError(false)
+                .build();
     }
 
     /** A refusal by the MCP front itself, before any intent exists (nothing to audit). */

@@ -30,6 +30,20 @@ final class OutcomeResponses {
                     .with("risk", nc.risk().id())
                     .with("preview", nc.preview())
                     .with("auditSeq", nc.auditSeq()));
+            case Outcome.PendingApproval pa -> {
+                var body = Json.object();
+                body.put("status", "pending_approval");
+                body.put("approvalId", pa.approvalId());
+                body.put("expiresAt", pa.expiresAt().toString());
+                body.put("reason", pa.reason());
+                body.put("risk", pa.risk().id());
+                body.set("preview", pa.preview());
+                body.put("auditSeq", pa.auditSeq());
+                body.put("hint", "Another person must approve request " + pa.approvalId() + ". Wait for the decision with GET /v1/approvals/"
+                        + pa.approvalId() + "?wait=30 (repeat until its status is executed, denied or expired); an admin decides with POST /v1/approvals/"
+                        + pa.approvalId() + "/approve or /deny, or ./warden approvals approve " + pa.approvalId() + ".");
+                yield new Response(202, "application/json", body);
+            }
             case Outcome.Denied denied -> {
                 var p = Problem.of(403, denied.code(), denied.reason(), denied.hint()).with("auditSeq", denied.auditSeq());
                 if (denied.rule() != null) p.with("rule", denied.rule());

@@ -2,10 +2,12 @@ package dev.warden.api.rest;
 
 import dev.warden.action.ActionRegistry;
 import dev.warden.audit.AuditQuery;
+import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
 import dev.warden.engine.Intent;
 import dev.warden.engine.Mode;
 import dev.warden.engine.Origin;
+import dev.warden.engine.Outcome;
 import dev.warden.identity.Principal;
 import dev.warden.identity.TokenService;
 import dev.warden.json.Json;
@@ -30,7 +32,7 @@ public final class RestServer implements AutoCloseable {
     private static final String PRINCIPAL = "warden.principal";
 
     /** What the REST front needs from the rest of Warden. */
-    public record Dependencies(Engine engine, TokenService tokens, AuditQuery audit) {}
+    public record Dependencies(Engine engine, Approvals approvals, TokenService tokens, AuditQuery audit) {}
 
     private final Dependencies deps;
     private final String host;
@@ -78,6 +80,11 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/actions/{id}/simulate", ctx -> submit(ctx, Mode.SIMULATE));
             routes.post("/v1/undo/{undoId}", this::undo);
             routes.get("/v1/audit", this::audit);
+            var approvals = new ApprovalRoutes(deps.approvals());
+            routes.get("/v1/approvals", ctx -> send(ctx, approvals.list(ctx, ctx.attribute(PRINCIPAL))));
+            routes.get("/v1/approvals/{id}", ctx -> send(ctx, approvals.get(ctx, ctx.attribute(PRINCIPAL))));
+            routes.post("/v1/approvals/{id}/approve", ctx -> send(ctx, approvals.approve(ctx, ctx.attribute(PRINCIPAL))));
+            routes.post("/v1/approvals/{id}/deny", ctx -> send(ctx, approvals.deny(ctx, ctx.attribute(PRINCIPAL))));
 
             routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
                 case 413 -> tooLarge();
@@ -149,7 +156,9 @@ public final class RestServer implements AutoCloseable {
             }
         }
         var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId());
-        send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
+        var outcome = deps.engine().submit(intent);
+        if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
+        send(ctx, OutcomeResponses.of(outcome));
     }
 
     private void undo(Context ctx) {
@@ -219,7 +228,7 @@ public final class RestServer implements AutoCloseable {
         return deps.engine().registry();
     }
 
-    private static void send(Context ctx, OutcomeResponses.Response response) {
+    static void send(Context ctx, OutcomeResponses.Response response) {
         ctx.status(response.status()).contentType(response.contentType()).result(Json.write(response.body()));
     }
 

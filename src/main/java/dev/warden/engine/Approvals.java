@@ -1,0 +1,159 @@
+package dev.warden.engine;
+
+import dev.warden.action.ActionException;
+import dev.warden.action.ErrorKind;
+import dev.warden.approval.Approval;
+import dev.warden.approval.ApprovalStatus;
+import dev.warden.approval.ApprovalStore;
+import dev.warden.audit.AuditEntry;
+import dev.warden.identity.Principal;
+import dev.warden.identity.Role;
+import dev.warden.json.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The approver's side of the hold stage: who may see and decide a held request, and running it, as
+ * its requester and through the whole pipeline again, once it has its votes. Every vote is audited.
+ */
+public final class Approvals {
+    private static final Duration POLL = Duration.ofMillis(150);
+
+    private final Engine engine;
+    private final ApprovalStore store;
+    private final Clock clock;
+
+    public Approvals(Engine engine, ApprovalStore store, Clock clock) {
+        this.engine = engine;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Admins see their project's requests; everyone else sees only their own. */
+    public List<Approval> list(Principal viewer, ApprovalStatus status, int limit) {
+        var rows = store.list(viewer.kind() == Principal.Kind.LOCAL ? null : viewer.project(), status, limit);
+        return viewer.role() == Role.ADMIN ? rows
+                : rows.stream().filter(a -> a.requester().name().equals(viewer.name())).toList();
+    }
+
+    public Approval get(Principal viewer, String id) {
+        var approval = store.find(id).orElseThrow(() -> notFound(id));
+        if (!maySee(viewer, approval)) throw notFound(id);
+        return approval;
+    }
+
+    /**
+     * Waits up to {@code wait} for the request to be settled (ran, denied or expired) and returns it as
+     * it then stands. Polls the store because the decision may come from another process (the CLI).
+     */
+    public Approval await(Principal viewer, String id, Duration wait) throws InterruptedException {
+        var deadline = System.nanoTime() + wait.toNanos();
+        var approval = get(viewer, id);
+        while (!settled(approval) && System.nanoTime() < deadline) {
+            Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            approval = get(viewer, id);
+        }
+        return approval;
+    }
+
+    public static boolean settled(Approval a) {
+        return a.status() == ApprovalStatus.DENIED || a.status() == ApprovalStatus.EXPIRED
+                || (a.status() == ApprovalStatus.EXECUTED && a.result() != null);
+    }
+
+    /** Approves; when this vote completes the quorum, the intent runs now and the request holds its answer. */
+    public Approval approve(Principal approver, String id, String comment, Origin origin) {
+        var voted = vote(approver, id, Approval.Verdict.APPROVE, comment, origin);
+        if (voted.status() != ApprovalStatus.APPROVED) return voted;
+        var requester = voted.requester();
+        var intent = new Intent(voted.actionId(), voted.input(), requester, originOf(voted.origin()), Mode.EXECUTE, null, null);
+        var outcome = engine.submitApproved(intent, id);
+        store.finish(id, summary(outcome));
+        return store.find(id).orElseThrow();
+    }
+
+    public Approval deny(Principal approver, String id, String comment, Origin origin) {
+        return vote(approver, id, Approval.Verdict.DENY, comment, origin);
+    }
+
+    private Approval vote(Principal voter, String id, Approval.Verdict verdict, String comment, Origin origin) {
+        var current = store.find(id).orElseThrow(() -> notFound(id));
+        if (!maySee(voter, current)) throw notFound(id);
+        if (voter.role() != Role.ADMIN) {
+            throw new ActionException(ErrorKind.REFUSED, "approver_required",
+                    "Only an admin of project " + current.project() + " may decide approval requests.",
+                    "Ask an admin of the project to decide request " + id + ".");
+        }
+        if (voter.name().equals(current.requester().name())) {
+            throw new ActionException(ErrorKind.REFUSED, "self_approval",
+                    "You asked for request " + id + "; someone else must decide it.",
+                    "Ask another admin of project " + current.project() + " to decide it.");
+        }
+        var result = store.vote(id, voter, verdict, comment);
+        var input = Json.object();
+        input.put("approvalId", id);
+        input.put("requestedAction", current.actionId());
+        if (comment != null) input.put("comment", comment);
+        engine.audit().append(new AuditEntry(clock.instant(), voter.id(), voter.name(), current.project(), origin.id(),
+                "approval." + verdict.id(), "execute", input, current.risk(), null, null, result.status().id(), null,
+                null, 0, null, null));
+        return result;
+    }
+
+    private static boolean maySee(Principal viewer, Approval a) {
+        if (viewer.kind() == Principal.Kind.LOCAL) return true;
+        if (!viewer.project().equals(a.project())) return false;
+        return viewer.role() == Role.ADMIN || viewer.name().equals(a.requester().name());
+    }
+
+    private static Origin originOf(String id) {
+        try {
+            return Origin.valueOf(id.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Origin.INTERNAL;
+        }
+    }
+
+    private static ActionException notFound(String id) {
+        return new ActionException(ErrorKind.NOT_FOUND, "approval_not_found", "There is no approval request " + id + " you may see.",
+                "List the requests you may see with GET /v1/approvals or ./warden approvals list.");
+    }
+
+    /** What the requester would have been answered, kept with the request. */
+    static JsonNode summary(Outcome outcome) {
+        var node = Json.object();
+        switch (outcome) {
+            case Outcome.Done d -> {
+                node.put("status", "done");
+                node.set("result", d.result());
+                if (d.undoId() != null) node.put("undoId", d.undoId());
+            }
+            case Outcome.Denied d -> {
+                node.put("status", "denied");
+                node.put("code", d.code());
+                node.put("detail", d.reason());
+                node.put("hint", d.hint());
+            }
+            case Outcome.Invalid i -> {
+                node.put("status", "invalid");
+                node.put("code", i.code());
+                node.put("detail", i.detail());
+                node.put("hint", i.hint());
+            }
+            case Outcome.Failed f -> {
+                node.put("status", "failed");
+                node.put("code", f.code());
+                node.put("detail", f.detail());
+                node.put("hint", f.hint());
+            }
+            // Neither can come back from an approved intent; kept total so a new stage cannot slip by.
+            case Outcome.NeedsConfirmation nc -> node.put("status", "needs_confirmation");
+            case Outcome.PendingApproval pa -> node.put("status", "pending_approval");
+        }
+        node.put("auditSeq", outcome.auditSeq());
+        return node;
+    }
+}
