@@ -113,6 +113,55 @@ class CliTest {
     }
 
     @Test
+    void approvalsAreListedApprovedAndShownFromTheCommandLine() throws Exception {
+        Files.writeString(data.resolve("policy.yaml"), """
+                version: 1
+                rules:
+                  - name: mkdir-needs-approval
+                    when: 'action == "fs.mkdir"'
+                    effect: approve
+                    reason: New directories need an admin's approval
+                """);
+        // A request from another person, made as a server would make it.
+        String id;
+        var config = new dev.warden.config.WardenConfig("127.0.0.1", 0, data, List.of(root), data.resolve("policy.yaml"), null,
+                1_048_576, java.time.Duration.ofMinutes(5));
+        try (var w = dev.warden.app.Warden.open(config, java.time.Clock.systemUTC())) {
+            var olivia = new dev.warden.identity.Principal("tok_o", "olivia", dev.warden.identity.Role.OPERATOR, "default",
+                    dev.warden.identity.Principal.Kind.TOKEN, List.of());
+            var outcome = w.engine().submit(dev.warden.engine.Intent.execute("fs.mkdir", Json.parse("{\"path\":\"asked\"}"),
+                    olivia, dev.warden.engine.Origin.REST));
+            id = ((dev.warden.engine.Outcome.PendingApproval) outcome).approvalId();
+        }
+
+        var list = warden("approvals", "list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.json().valueStream().map(a -> a.path("id").asString())).containsExactly(id);
+        assertThat(list.json().get(0).path("requester").asString()).isEqualTo("olivia");
+
+        var approved = warden("approvals", "approve", id, "--comment", "ok");
+        assertThat(approved.exit()).as(approved.err()).isZero();
+        assertThat(approved.json().path("status").asString()).isEqualTo("executed");
+        assertThat(root.resolve("asked")).isDirectory();
+        assertThat(warden("approvals", "show", id).json().path("result").path("status").asString()).isEqualTo("done");
+        assertThat(warden("approvals", "list").json()).isEmpty();
+
+        // The local admin's own request: held (exit 5), and not theirs to approve.
+        var mine = warden("run", "fs.mkdir", "path=mine");
+        assertThat(mine.exit()).isEqualTo(5);
+        var mineId = mine.json().path("approvalId").asString();
+        assertThat(mine.json().path("hint").asString()).contains("approvals approve " + mineId);
+        var self = warden("approvals", "approve", mineId);
+        assertThat(self.exit()).isEqualTo(3);
+        assertThat(Json.parse(self.err()).path("code").asString()).isEqualTo("self_approval");
+        assertThat(root.resolve("mine")).doesNotExist();
+
+        var unknown = warden("approvals", "deny", "apr_missing");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(Json.parse(unknown.err()).path("code").asString()).isEqualTo("approval_not_found");
+    }
+
+    @Test
     void auditVerifyPassesOnAnIntactChainAndNamesTheEditedRecord() throws Exception {
         for (int i = 0; i < 5; i++) warden("run", "fs.stat", "path=.");
         var ok = wardenNoRoot("audit", "verify");

@@ -114,6 +114,7 @@ final class ToolCatalog {
                 .description("Status of a request held for another person's approval; once approved it has run,"
                         + " and this returns its result.")
                 .inputSchema(schema(input))
+                .outputSchema(Map.of("type", "object"))
                 .annotations(new McpSchema.ToolAnnotations("Check an approval request", true, false, true, false, null))
                 .build();
     }

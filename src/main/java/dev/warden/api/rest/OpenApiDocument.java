@@ -43,12 +43,16 @@ public final class OpenApiDocument {
             paths.putObject("/v1/actions/" + spec.id()).set("post", operation(spec));
         }
         paths.putObject("/v1/undo/{undoId}").set("post", undoOperation());
+        // Agents follow their own held requests; approving is for people, so it is not offered here.
+        paths.putObject("/v1/approvals/{approvalId}").set("get", approvalOperation());
 
         var components = doc.putObject("components");
         var scheme = components.putObject("securitySchemes").putObject("bearerAuth");
         scheme.put("type", "http");
         scheme.put("scheme", "bearer");
-        components.putObject("schemas").set("Problem", problemSchema());
+        var schemas = components.putObject("schemas");
+        schemas.set("Problem", problemSchema());
+        schemas.set("Held", heldSchema());
         return doc;
     }
 
@@ -76,6 +80,10 @@ public final class OpenApiDocument {
         var ok = responses.putObject("200");
         ok.put("description", "The action ran; result holds its output.");
         ok.putObject("content").putObject("application/json").set("schema", envelope(spec));
+        var held = responses.putObject("202");
+        held.put("description", "Held for another person's approval; it has not run. Tell the user, then follow it with"
+                + " getApproval using approvalId.");
+        held.putObject("content").putObject("application/json").putObject("schema").put("$ref", "#/components/schemas/Held");
         problem(responses, "401", "No or unknown bearer token.");
         problem(responses, "403", "Refused by policy, role or the path jail; code says which.");
         problem(responses, "404", "Unknown action or path.");
@@ -117,6 +125,54 @@ public final class OpenApiDocument {
         problem(responses, "404", "No such undo id.");
         problem(responses, "409", "Already undone, or the files changed since.");
         return op;
+    }
+
+    private static ObjectNode approvalOperation() {
+        var op = Json.object();
+        op.put("operationId", "getApproval");
+        op.put("summary", "Follow a request held for approval");
+        op.put("description", "Status of a request held for another person's approval: pending, executed (with result),"
+                + " denied or expired. With wait, answers as soon as it is decided or after that many seconds.");
+        op.put("x-openai-isConsequential", false);
+        var params = op.putArray("parameters");
+        var id = params.addObject();
+        id.put("name", "approvalId");
+        id.put("in", "path");
+        id.put("required", true);
+        id.putObject("schema").put("type", "string");
+        var wait = params.addObject();
+        wait.put("name", "wait");
+        wait.put("in", "query");
+        wait.put("required", false);
+        wait.put("description", "Seconds to wait for a decision, 0 to " + ApprovalRoutes.MAX_WAIT_SECONDS + ".");
+        wait.putObject("schema").put("type", "integer").put("minimum", 0).put("maximum", ApprovalRoutes.MAX_WAIT_SECONDS);
+        var responses = op.putObject("responses");
+        var ok = responses.putObject("200");
+        ok.put("description", "The request as it stands; result holds the action's answer once it ran.");
+        var schema = ok.putObject("content").putObject("application/json").putObject("schema");
+        schema.put("type", "object");
+        var props = schema.putObject("properties");
+        props.putObject("id").put("type", "string");
+        props.putObject("status").put("type", "string").putArray("enum").add("pending").add("approved").add("executed")
+                .add("denied").add("expired");
+        props.putObject("action").put("type", "string");
+        props.putObject("result").put("type", "object");
+        problem(responses, "404", "No such request, or not yours to see.");
+        return op;
+    }
+
+    private static ObjectNode heldSchema() {
+        var s = Json.object();
+        s.put("type", "object");
+        var props = s.putObject("properties");
+        props.putObject("status").put("type", "string");
+        props.putObject("approvalId").put("type", "string");
+        props.putObject("expiresAt").put("type", "string");
+        props.putObject("reason").put("type", "string");
+        props.putObject("hint").put("type", "string");
+        props.putObject("preview");
+        s.putArray("required").add("status").add("approvalId");
+        return s;
     }
 
     private static void problem(ObjectNode responses, String status, String description) {

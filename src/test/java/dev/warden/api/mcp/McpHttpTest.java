@@ -63,7 +63,7 @@ class McpHttpTest {
     void anAdminListsEveryActionWithItsSchemasAndAnnotations() throws IOException {
         var list = admin.listTools();
         var ids = fx.warden.engine().registry().all().stream().map(a -> a.spec().id()).toList();
-        assertThat(list.tools()).extracting(McpSchema.Tool::name).containsAll(ids).contains("confirm").hasSize(ids.size() + 1);
+        assertThat(list.tools()).extracting(McpSchema.Tool::name).containsAll(ids).contains("confirm", "check_approval").hasSize(ids.size() + 2);
 
         var read = tool(list, "fs.read");
         assertThat(read.description()).isEqualTo(fx.warden.engine().registry().find("fs.read").orElseThrow().spec().description());
@@ -91,11 +91,11 @@ class McpHttpTest {
     void aViewerSeesOnlyReadActionsAndANarrowedTokenOnlyItsPatterns() {
         var viewer = fx.client(fx.viewerToken);
         assertThat(viewer.listTools().tools()).extracting(McpSchema.Tool::name)
-                .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "confirm");
+                .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "confirm", "check_approval");
 
         var narrow = fx.warden.tokens().create("narrow", "nina", "default", Role.OPERATOR, null, List.of("fs.read", "fs.w*")).secret();
         assertThat(fx.client(narrow).listTools().tools()).extracting(McpSchema.Tool::name)
-                .containsExactlyInAnyOrder("fs.read", "fs.write", "confirm");
+                .containsExactlyInAnyOrder("fs.read", "fs.write", "confirm", "check_approval");
 
         var operator = fx.client(fx.operatorToken);
         assertThat(operator.listTools().tools()).extracting(McpSchema.Tool::name)

@@ -57,7 +57,8 @@ class ApprovalRoutesTest {
         assertThat(pending.body().path("approvals").valueStream().map(a -> a.path("id").asString())).contains(id);
 
         // The requester waits; the admin approves while it waits; the wait ends with the result.
-        var waiting = CompletableFuture.supplyAsync(() -> w.get("/v1/approvals/" + id + "?wait=20", w.operatorToken));
+        var waiting = new CompletableFuture<RestFixture.Answer>();
+        Thread.startVirtualThread(() -> waiting.complete(w.get("/v1/approvals/" + id + "?wait=20", w.operatorToken)));
         Thread.sleep(300);
         assertThat(waiting).isNotDone();
         var approved = w.post("/v1/approvals/" + id + "/approve", RestFixture.ADMIN, "{\"comment\":\"fine\"}");

@@ -42,7 +42,10 @@ class OpenApiDocumentTest {
         assertThat(api.getComponents().getSecuritySchemes().get("bearerAuth").getScheme()).isEqualTo("bearer");
 
         var registry = w.warden.engine().registry();
-        assertThat(api.getPaths()).hasSize(registry.all().size() + 1);
+        assertThat(api.getPaths()).hasSize(registry.all().size() + 2);
+        var follow = api.getPaths().get("/v1/approvals/{approvalId}").getGet();
+        assertThat(follow.getOperationId()).isEqualTo("getApproval");
+        assertThat(api.getPaths().get("/v1/approvals/{approvalId}").getPost()).as("approving is not offered to agents").isNull();
         for (var action : registry.all()) {
             var spec = action.spec();
             var op = api.getPaths().get("/v1/actions/" + spec.id()).getPost();
@@ -55,13 +58,16 @@ class OpenApiDocumentTest {
                     && op.getParameters().stream().anyMatch(p -> p.getName().equals("confirm") && p.getIn().equals("query"));
             assertThat(hasConfirm).as("%s has the confirm parameter", spec.id()).isEqualTo(consequential);
             assertThat(op.getRequestBody().getContent().get("application/json").getSchema()).isNotNull();
+            assertThat(op.getResponses().get("202").getDescription()).contains("getApproval");
         }
     }
 
     @Test
     void operationIdsAreUnique() {
         var doc = new OpenApiDocument(w.warden.engine().registry(), "http://x").build();
-        var ids = doc.get("paths").valueStream().map(p -> p.get("post").get("operationId").asString()).toList();
+        var ids = doc.get("paths").valueStream()
+                .flatMap(p -> p.valueStream().map(op -> op.get("operationId").asString())).toList();
+        assertThat(ids).contains("getApproval", "undo", "fs_read");
         assertThat(ids).doesNotHaveDuplicates();
     }
 }
