@@ -11,6 +11,7 @@ import dev.warden.config.WardenConfig;
 import dev.warden.approval.ApprovalStore;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
+import dev.warden.engine.Plans;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
 import dev.warden.identity.TokenService;
@@ -33,22 +34,27 @@ import java.util.concurrent.CompletionException;
  * front (server, CLI, tests) gets its engine from here, so they all run the same pipeline.
  */
 public final class Warden implements AutoCloseable {
+    /** Most plan steps running at once: steps are mostly I/O, but each may start a process. */
+    private static final int PLAN_PARALLELISM = 4;
     private final WardenConfig config;
     private final Database db;
     private final AuditLog audit;
     private final Engine engine;
+    private final Plans plans;
     private final Approvals approvals;
     private final TokenService tokens;
     private final Journal journal;
     private final PathJail jail;
     private final Policy policy;
 
-    private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Approvals approvals, TokenService tokens,
+    private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
+                   TokenService tokens,
                    Journal journal, PathJail jail, Policy policy) {
         this.config = config;
         this.db = db;
         this.audit = audit;
         this.engine = engine;
+        this.plans = plans;
         this.approvals = approvals;
         this.tokens = tokens;
         this.journal = journal;
@@ -85,7 +91,8 @@ public final class Warden implements AutoCloseable {
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl());
             var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit,
                     approvalStore, clock);
-            return new Warden(config, db, audit, engine, new Approvals(engine, approvalStore, clock),
+            var plans = new Plans(engine, approvalStore, policy::maxPlanSteps, clock, PLAN_PARALLELISM);
+            return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
                     new TokenService(db, clock), journal, jail, policy);
         } catch (RuntimeException e) {
             db.close();
@@ -108,6 +115,10 @@ public final class Warden implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    public Plans plans() {
+        return plans;
     }
 
     public Approvals approvals() {

@@ -24,11 +24,13 @@ public final class Approvals {
 
     private final Engine engine;
     private final ApprovalStore store;
+    private final Plans plans;
     private final Clock clock;
 
-    public Approvals(Engine engine, ApprovalStore store, Clock clock) {
+    public Approvals(Engine engine, ApprovalStore store, Plans plans, Clock clock) {
         this.engine = engine;
         this.store = store;
+        this.plans = plans;
         this.clock = clock;
     }
 
@@ -69,8 +71,13 @@ public final class Approvals {
         var voted = vote(approver, id, Approval.Verdict.APPROVE, comment, origin);
         if (voted.status() != ApprovalStatus.APPROVED) return voted;
         var requester = voted.requester();
-        var intent = new Intent(voted.actionId(), voted.input(), requester, originOf(voted.origin()), Mode.EXECUTE, null, null);
-        var outcome = engine.submitApproved(intent, id);
+        Outcome outcome;
+        if (voted.actionId().equals(Plans.ACTION)) {
+            outcome = plans.runApproved(voted);
+        } else {
+            var intent = new Intent(voted.actionId(), voted.input(), requester, originOf(voted.origin()), Mode.EXECUTE, null, null);
+            outcome = engine.submitApproved(intent, id);
+        }
         store.finish(id, summary(outcome));
         return store.find(id).orElseThrow();
     }
@@ -109,7 +116,7 @@ public final class Approvals {
         return viewer.role() == Role.ADMIN || viewer.name().equals(a.requester().name());
     }
 
-    private static Origin originOf(String id) {
+    static Origin originOf(String id) {
         try {
             return Origin.valueOf(id.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

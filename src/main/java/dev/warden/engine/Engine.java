@@ -83,14 +83,82 @@ public final class Engine {
         return submit(intent, approvalId);
     }
 
+    /**
+     * Runs one step of a plan whose caller already answered for every step: {@code grant} says
+     * whether the plan was confirmed or approved, which then satisfies a step's confirm or approve.
+     * A deny still wins, and a step needing more than the plan was granted is refused.
+     */
+    Outcome submitStep(Intent intent, Grant grant) {
+        return submit(intent, null, grant);
+    }
+
+    /** What a plan was granted as a whole, for its steps. */
+    enum Grant { NONE, CONFIRMED, APPROVED }
+
     AuditLog audit() {
         return audit;
     }
 
+    ConfirmationTokens confirmations() {
+        return confirmations;
+    }
+
+    /**
+     * Resolves, validates, assesses and decides {@code intent} without running or auditing it.
+     * With {@code inputIncomplete} (a plan step whose input reads an earlier step's result), input
+     * that fails its schema is not yet an error: the decision is then made at the action's declared risk.
+     */
+    Preflight preflight(Intent intent, boolean inputIncomplete) {
+        var found = registry.find(intent.actionId());
+        if (found.isEmpty()) {
+            var closest = registry.closest(intent.actionId(), 3);
+            return new Preflight.Refused("unknown_action", "There is no action called '" + intent.actionId() + "'.",
+                    closest.isEmpty() ? "GET /v1/actions lists the catalog." : "Did you mean " + String.join(", ", closest) + "?",
+                    List.of());
+        }
+        var action = found.get();
+        var spec = action.spec();
+        if (!intent.principal().mayCall(spec.id())) {
+            return new Preflight.Refused("action_not_permitted", "This token may not call " + spec.id() + ".",
+                    "Use a token whose action patterns include " + spec.id() + ".", List.of());
+        }
+        var violations = validator.validate(spec.id(), intent.input());
+        Risk risk = spec.risk();
+        boolean assessed = false;
+        if (!violations.isEmpty() && !inputIncomplete) {
+            return new Preflight.Refused("invalid_input", "The input does not match the schema of " + spec.id() + ".",
+                    "Fix the fields listed in errors; GET /v1/actions/" + spec.id() + " shows the schema.",
+                    violations.stream().map(v -> new Outcome.FieldError(v.path(), v.message())).toList());
+        }
+        if (violations.isEmpty()) {
+            try (var recorder = journal.begin(intent.principal(), spec.id())) {
+                risk = action.assess(new CallContext(recorder, clock.instant().plus(DEFAULT_DEADLINE), CallObserver.NONE),
+                        intent.input()).risk();
+                assessed = true;
+                recorder.abandon();
+            } catch (ActionException e) {
+                // A missing file or a changed one may be what an earlier step of the plan is about to
+                // fix; only a refusal (outside the roots, a forbidden target) or bad input stops it now.
+                var worldState = e.kind() == ErrorKind.NOT_FOUND || e.kind() == ErrorKind.CONFLICT;
+                if (!inputIncomplete && !worldState) return new Preflight.Refused(e.code(), e.getMessage(), e.hint(), List.of());
+            }
+        }
+        var decision = policy.get().decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(), risk, Map.of(
+                "origin", intent.origin().id(),
+                "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
+                "tainted", false)));
+        return new Preflight.Decided(decision.effect(), decision.reason(), decision.rule(), risk, assessed);
+    }
+
     private Outcome submit(Intent intent, String approvalId) {
+        return submit(intent, approvalId, Grant.NONE);
+    }
+
+    private Outcome submit(Intent intent, String approvalId, Grant grant) {
         var started = System.nanoTime();
         var trail = new Trail(intent, clock.instant(), started);
         trail.approvalId = approvalId;
+        trail.grant = grant;
         try {
             return run(intent, trail);
         } catch (RuntimeException e) {
@@ -164,7 +232,14 @@ public final class Engine {
                         decision.rule());
             }
             case APPROVE -> {
-                if (!simulate && trail.approvalId == null) {
+                if (!simulate && trail.grant == Grant.CONFIRMED) {
+                    recorder.abandon();
+                    return trail.denied("approval_required", decision.reason(),
+                            "This step needs another person's approval, which the plan did not ask for (its input was"
+                                    + " only known once earlier steps ran): send this step on its own, or the plan again.",
+                            decision.rule());
+                }
+                if (!simulate && trail.approvalId == null && trail.grant == Grant.NONE) {
                     recorder.abandon();
                     JsonNode preview;
                     try {
@@ -179,7 +254,7 @@ public final class Engine {
             }
             case CONFIRM -> {
                 // Another person's approval outweighs a confirmation the policy may ask for now.
-                if (!simulate && trail.approvalId == null) {
+                if (!simulate && trail.approvalId == null && trail.grant == Grant.NONE) {
                     if (intent.confirmToken() == null) {
                         recorder.abandon();
                         JsonNode preview;
@@ -259,6 +334,7 @@ public final class Engine {
         Risk risk;
         Decision decision;
         String approvalId;
+        Grant grant = Grant.NONE;
 
         Trail(Intent intent, Instant time, long startedNanos) {
             this.intent = intent;

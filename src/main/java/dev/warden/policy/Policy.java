@@ -37,6 +37,7 @@ public final class Policy {
     /** Strongest effect first, file order within an effect: the first match decides. */
     private final List<PolicyReader.Compiled> byStrength;
     private final Clock clock;
+    private final int maxPlanSteps;
 
     private Policy(String source, PolicyReader.Parts parts, Clock clock) {
         this.source = source;
@@ -47,6 +48,12 @@ public final class Policy {
         sorted.sort(Comparator.comparing((PolicyReader.Compiled c) -> c.rule().effect()).reversed());
         this.byStrength = List.copyOf(sorted);
         this.clock = clock;
+        this.maxPlanSteps = parts.maxPlanSteps();
+    }
+
+    /** The most steps one plan may have ({@code plans.maxSteps}, default 50). */
+    public int maxPlanSteps() {
+        return maxPlanSteps;
     }
 
     /** Parses and compiles a policy; throws {@link PolicyException} listing every problem. Time fields use the system clock and zone. */

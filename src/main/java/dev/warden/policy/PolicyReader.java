@@ -15,7 +15,7 @@ import java.util.Map;
  * instead of stopping at the first, so that one run of {@code policy validate} shows them all.
  */
 final class PolicyReader {
-    private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules");
+    private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans");
     private static final List<String> RULE_KEYS = List.of("name", "when", "effect", "reason");
     private static final String EFFECTS = "allow, deny, confirm or approve";
     private static final String RISKS = "read, low, medium, high or critical";
@@ -23,7 +23,9 @@ final class PolicyReader {
     /** A rule with its compiled condition. */
     record Compiled(Rule rule, CelRuntime.Program program) {}
 
-    record Parts(Map<Role, Risk> roles, Effect defaultEffect, List<Compiled> rules) {}
+    record Parts(Map<Role, Risk> roles, Effect defaultEffect, List<Compiled> rules, int maxPlanSteps) {}
+
+    static final int DEFAULT_MAX_PLAN_STEPS = 50;
 
     private final String source;
     private final List<PolicyProblem> problems = new ArrayList<>();
@@ -51,13 +53,14 @@ final class PolicyReader {
         var root = YamlTree.read(yaml, source, problems);
         if (root == null) {
             if (problems.isEmpty()) problem(1, 1, "", "the policy is empty; it needs at least 'version: 1'");
-            return new Parts(roles, defaultEffect, rules);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS);
         }
         if (!(root instanceof YamlTree.Mapping top)) {
             problem(root, "a policy is a mapping with the keys " + String.join(", ", TOP_KEYS));
-            return new Parts(roles, defaultEffect, rules);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS);
         }
         YamlTree.Node version = null;
+        int maxPlanSteps = DEFAULT_MAX_PLAN_STEPS;
         for (var entry : top.entries()) {
             var value = entry.value();
             switch (entry.key()) {
@@ -65,6 +68,7 @@ final class PolicyReader {
                 case "roles" -> readRoles(value, roles);
                 case "default" -> defaultEffect = effect(value);
                 case "rules" -> readRules(value, rules);
+                case "plans" -> maxPlanSteps = readPlans(value);
                 default -> problem(entry.line(), entry.column(), entry.key(), unknownKey(entry.key(), TOP_KEYS));
             }
         }
@@ -73,7 +77,29 @@ final class PolicyReader {
         } else if (!(version instanceof YamlTree.Scalar s) || !"1".equals(s.text())) {
             problem(version, "unsupported version " + text(version) + "; this Warden reads version 1");
         }
-        return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules);
+        return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules, maxPlanSteps);
+    }
+
+    /** {@code plans: {maxSteps: N}}: the most steps one plan may have. */
+    private int readPlans(YamlTree.Node node) {
+        if (!(node instanceof YamlTree.Mapping mapping)) {
+            problem(node, "plans is a mapping, e.g. 'plans: {maxSteps: 50}'");
+            return DEFAULT_MAX_PLAN_STEPS;
+        }
+        int max = DEFAULT_MAX_PLAN_STEPS;
+        for (var entry : mapping.entries()) {
+            if (!entry.key().equals("maxSteps")) {
+                problem(entry.line(), entry.column(), entry.value().path(), unknownKey(entry.key(), List.of("maxSteps")));
+                continue;
+            }
+            if (entry.value() instanceof YamlTree.Scalar s && s.text() != null && s.text().matches("[0-9]{1,4}")
+                    && Integer.parseInt(s.text()) >= 1) {
+                max = Integer.parseInt(s.text());
+            } else {
+                problem(entry.value(), "maxSteps is a whole number from 1 to 9999");
+            }
+        }
+        return max;
     }
 
     private void readRoles(YamlTree.Node node, Map<Role, Risk> roles) {

@@ -4,6 +4,7 @@ import dev.warden.action.ActionRegistry;
 import dev.warden.audit.AuditQuery;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
+import dev.warden.engine.Plans;
 import dev.warden.engine.Intent;
 import dev.warden.engine.Mode;
 import dev.warden.engine.Origin;
@@ -32,7 +33,7 @@ public final class RestServer implements AutoCloseable {
     private static final String PRINCIPAL = "warden.principal";
 
     /** What the REST front needs from the rest of Warden. */
-    public record Dependencies(Engine engine, Approvals approvals, TokenService tokens, AuditQuery audit) {}
+    public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit) {}
 
     private final Dependencies deps;
     private final String host;
@@ -80,6 +81,8 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/actions/{id}/simulate", ctx -> submit(ctx, Mode.SIMULATE));
             routes.post("/v1/undo/{undoId}", this::undo);
             routes.get("/v1/audit", this::audit);
+            var plans = new PlanRoutes(deps.plans());
+            routes.post("/v1/plans", ctx -> plans.submit(ctx, ctx.attribute(PRINCIPAL)));
             var approvals = new ApprovalRoutes(deps.approvals());
             routes.get("/v1/approvals", ctx -> send(ctx, approvals.list(ctx, ctx.attribute(PRINCIPAL))));
             routes.get("/v1/approvals/{id}", ctx -> send(ctx, approvals.get(ctx, ctx.attribute(PRINCIPAL))));
