@@ -4,6 +4,7 @@ import dev.warden.identity.Principal;
 import dev.warden.json.Json;
 import dev.warden.plan.PlanSpec;
 import dev.warden.plan.References;
+import dev.warden.policy.Invariant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,9 +51,13 @@ final class PlanExecution {
     private int running;
     private boolean stopped;
 
-    PlanExecution(Engine engine, PlanSpec plan, Principal principal, Origin origin, Engine.Grant grant, int parallelism,
-                  Consumer<JsonNode> events) {
+    private final List<Invariant> invariants;
+
+    /** {@code invariants}: the plan's, compiled, in the order of {@code plan.invariants()}. */
+    PlanExecution(Engine engine, PlanSpec plan, List<Invariant> invariants, Principal principal, Origin origin,
+                  Engine.Grant grant, int parallelism, Consumer<JsonNode> events) {
         this.engine = engine;
+        this.invariants = List.copyOf(invariants);
         this.plan = plan;
         this.principal = principal;
         this.origin = origin;
@@ -74,9 +79,45 @@ final class PlanExecution {
             lock.unlock();
         }
         var failed = states.values().stream().anyMatch(s -> s.status != Status.DONE);
+        var checked = Json.array();
+        String violated = null;
+        if (!failed && !plan.simulate()) violated = checkInvariants(checked);
+        failed |= violated != null;
         var notUndone = Json.array();
         if (failed && plan.mode() == PlanSpec.Mode.ATOMIC && !plan.simulate()) rollback(notUndone);
-        return report(failed, notUndone);
+        var report = report(failed, notUndone, violated);
+        if (!invariants.isEmpty()) {
+            report.set("invariants", checked);
+            if (plan.simulate()) report.put("invariantsNote", "invariants are not checked in a simulation: nothing changed");
+        }
+        return report;
+    }
+
+    /** Observes and checks each invariant after the steps; the name of the first violated one, or null. */
+    private String checkInvariants(tools.jackson.databind.node.ArrayNode checked) {
+        var observations = new Observations(engine);
+        String violated = null;
+        for (int i = 0; i < invariants.size(); i++) {
+            var spec = plan.invariants().get(i);
+            var observation = observations.observe(spec.observe(), principal, origin);
+            // What could not be observed cannot be shown to hold.
+            var verdict = observation.path("ok").asBoolean(false) ? invariants.get(i).evaluate(observation)
+                    : new Invariant.Verdict(false, "the observation failed: " + observation.path("code").asString("unknown"));
+            var item = checked.addObject();
+            item.put("name", spec.name());
+            item.put("check", spec.check());
+            item.put("holds", verdict.holds());
+            if (verdict.error() != null) item.put("error", verdict.error());
+            item.set("observation", observation);
+            var event = Json.object().put("event", "invariant").put("name", spec.name()).put("holds", verdict.holds());
+            try {
+                events.accept(event);
+            } catch (RuntimeException e) {
+                // as for steps: a gone listener does not stop the plan
+            }
+            if (!verdict.holds() && violated == null) violated = spec.name();
+        }
+        return violated;
     }
 
     /** Under the lock: skips what can no longer run, starts what is ready, within the parallelism. */
@@ -171,7 +212,7 @@ final class PlanExecution {
         }
     }
 
-    private ObjectNode report(boolean failed, tools.jackson.databind.node.ArrayNode notUndone) {
+    private ObjectNode report(boolean failed, tools.jackson.databind.node.ArrayNode notUndone, String violated) {
         var node = Json.object();
         var atomicRollback = failed && plan.mode() == PlanSpec.Mode.ATOMIC && !plan.simulate();
         node.put("status", !failed ? "completed" : atomicRollback && notUndone.isEmpty() ? "rolledBack" : "failed");
@@ -181,6 +222,9 @@ final class PlanExecution {
         states.values().forEach(s -> counts.merge(s.status, 1, Integer::sum));
         var firstFailure = states.values().stream().filter(s -> s.status == Status.FAILED).findFirst();
         node.put("summary", !failed ? "All " + states.size() + " steps completed."
+                : violated != null ? "All steps completed but invariant '" + violated + "' does not hold"
+                        + (atomicRollback ? ", so " + (notUndone.isEmpty() ? "every step was undone." : "the steps were undone except "
+                        + notUndone.size() + ".") : ".")
                 : firstFailure.map(f -> "Step '" + f.step.id() + "' failed" + (f.outcome == null ? ": " + f.note
                         : " (" + Approvals.summary(f.outcome).path("code").asString("") + ")")).orElse("Some steps did not run")
                         + "; " + counts.getOrDefault(Status.DONE, 0) + " of " + states.size() + " steps completed"

@@ -12,6 +12,7 @@ import dev.warden.plan.PlanParser;
 import dev.warden.plan.PlanSpec;
 import dev.warden.plan.References;
 import dev.warden.policy.Effect;
+import dev.warden.policy.Invariant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,14 @@ public final class Plans {
                     errors, seq);
         }
         var plan = parsed.plan();
+        var invariantErrors = new ArrayList<Outcome.FieldError>();
+        compile(plan, invariantErrors);
+        if (!invariantErrors.isEmpty()) {
+            var seq = audit(principal, origin, planJson, plan.simulate(), null, null, "invalid", "invalid_plan", started);
+            return new Outcome.Invalid("invalid_plan", "An invariant's check is not a valid CEL condition.",
+                    "Write each check as a condition over observation, e.g. observation.exists && observation.size > 0.",
+                    invariantErrors, seq);
+        }
 
         // Answer for every step before any runs.
         var checks = new ArrayList<StepCheck>();
@@ -135,7 +144,8 @@ public final class Plans {
 
     private Outcome run(PlanSpec plan, JsonNode planJson, Principal principal, Origin origin, Engine.Grant grant, Risk risk,
                         Effect effect, Consumer<JsonNode> events, long started) {
-        var report = new PlanExecution(engine, plan, principal, origin, grant, parallelism, events).run();
+        var report = new PlanExecution(engine, plan, compile(plan, new ArrayList<>()), principal, origin, grant, parallelism,
+                events).run();
         var ok = "completed".equals(report.path("status").asString());
         var outcome = ok ? (plan.simulate() ? "simulated" : "done") : "failed";
         var seq = audit(principal, origin, planJson, plan.simulate(), risk, effect, outcome, ok ? null : "plan_failed", started);
@@ -162,6 +172,18 @@ public final class Plans {
         var seq = audit(principal, origin, planJson, plan.simulate(), null, null, "denied", r.code(), started);
         assert index >= 0;
         return new Outcome.Denied(r.code(), detail, "Nothing ran. " + r.hint(), null, seq);
+    }
+
+    /** The plan's invariants compiled, in order; a problem for each that does not compile. */
+    private static List<Invariant> compile(PlanSpec plan, List<Outcome.FieldError> errors) {
+        var compiled = new ArrayList<Invariant>();
+        for (int i = 0; i < plan.invariants().size(); i++) {
+            var spec = plan.invariants().get(i);
+            var result = Invariant.compile(spec.name(), spec.check());
+            if (result.invariant() != null) compiled.add(result.invariant());
+            for (var e : result.errors()) errors.add(new Outcome.FieldError("$.invariants[" + i + "].check", e));
+        }
+        return compiled;
     }
 
     private static ObjectNode preview(List<StepCheck> checks) {

@@ -19,7 +19,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class PlanParser {
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
-    private static final Set<String> TOP_KEYS = Set.of("mode", "simulate", "steps");
+    private static final Set<String> TOP_KEYS = Set.of("mode", "simulate", "steps", "invariants");
+    private static final Set<String> INVARIANT_KEYS = Set.of("name", "observe", "check");
+    private static final Set<String> OBSERVE_KINDS = Set.of("file", "command", "disk", "process", "action");
     private static final Set<String> STEP_KEYS = Set.of("id", "action", "input", "dependsOn");
 
     /** One problem, at a JSON path of the plan (e.g. {@code $.steps[1].dependsOn[0]}). */
@@ -37,10 +39,10 @@ public final class PlanParser {
     public static Result parse(JsonNode node, int maxSteps) {
         var problems = new ArrayList<Problem>();
         if (node == null || !node.isObject()) {
-            return new Result(null, List.of(new Problem("$", "a plan is an object with mode, simulate and steps")));
+            return new Result(null, List.of(new Problem("$", "a plan is an object with mode, simulate, steps and invariants")));
         }
         node.propertyNames().forEach(k -> {
-            if (!TOP_KEYS.contains(k)) problems.add(new Problem("$." + k, "unknown key; a plan has mode, simulate and steps"));
+            if (!TOP_KEYS.contains(k)) problems.add(new Problem("$." + k, "unknown key; a plan has mode, simulate, steps and invariants"));
         });
         var mode = PlanSpec.Mode.ATOMIC;
         if (node.has("mode")) {
@@ -56,6 +58,7 @@ public final class PlanParser {
             if (node.get("simulate").isBoolean()) simulate = node.get("simulate").asBoolean();
             else problems.add(new Problem("$.simulate", "simulate is true or false"));
         }
+        var invariants = invariants(node.get("invariants"), problems);
         var stepsNode = node.get("steps");
         if (stepsNode == null || !stepsNode.isArray() || stepsNode.isEmpty()) {
             problems.add(new Problem("$.steps", "steps is a non-empty list of {id, action, input, dependsOn}"));
@@ -105,7 +108,47 @@ public final class PlanParser {
             }
         }
         if (!problems.isEmpty()) return new Result(null, problems);
-        return new Result(new PlanSpec(mode, simulate, order), List.of());
+        return new Result(new PlanSpec(mode, simulate, order, invariants), List.of());
+    }
+
+    private static List<PlanSpec.InvariantSpec> invariants(JsonNode node, List<Problem> problems) {
+        var list = new ArrayList<PlanSpec.InvariantSpec>();
+        if (node == null) return list;
+        if (!node.isArray()) {
+            problems.add(new Problem("$.invariants", "invariants is a list of {name, observe, check}"));
+            return list;
+        }
+        var names = new HashSet<String>();
+        for (int i = 0; i < node.size(); i++) {
+            var path = "$.invariants[" + i + "]";
+            var item = node.get(i);
+            if (!item.isObject()) {
+                problems.add(new Problem(path, "an invariant is {name, observe, check}"));
+                continue;
+            }
+            int before = problems.size();
+            item.propertyNames().forEach(k -> {
+                if (!INVARIANT_KEYS.contains(k)) problems.add(new Problem(path + "." + k, "unknown key; an invariant has name, observe, check"));
+            });
+            var name = item.path("name");
+            if (!name.isString() || !ID.matcher(name.asString()).matches()) {
+                problems.add(new Problem(path + ".name", "name is letters, digits, '_' or '-', starting with a letter"));
+            } else if (!names.add(name.asString())) {
+                problems.add(new Problem(path + ".name", "duplicate invariant name '" + name.asString() + "'"));
+            }
+            var observe = item.get("observe");
+            if (observe == null || !observe.isObject() || observe.size() != (observe.has("action") ? (observe.has("input") ? 2 : 1) : 1)
+                    || observe.propertyNames().stream().noneMatch(OBSERVE_KINDS::contains)) {
+                problems.add(new Problem(path + ".observe", "observe is one of {\"file\": PATH}, {\"command\": LINE},"
+                        + " {\"disk\": PATH}, {\"process\": NAME} or {\"action\": ID, \"input\": {...}} (a read-only action)"));
+            }
+            var check = item.path("check");
+            if (!check.isString() || check.asString().isBlank()) {
+                problems.add(new Problem(path + ".check", "check is a CEL condition over observation, e.g. \"observation.exists\""));
+            }
+            if (problems.size() == before) list.add(new PlanSpec.InvariantSpec(name.asString(), observe, check.asString()));
+        }
+        return list;
     }
 
     private static PlanSpec.Step step(JsonNode node, String path, List<Problem> problems) {

@@ -8,11 +8,18 @@ import tools.jackson.databind.JsonNode;
  * A plan as the caller sent it, after validation: steps with unique ids whose {@code dependsOn}
  * form a DAG, listed in an order in which every step comes after the steps it depends on.
  */
-public record PlanSpec(Mode mode, boolean simulate, List<Step> steps) {
+public record PlanSpec(Mode mode, boolean simulate, List<Step> steps, List<InvariantSpec> invariants) {
 
     public PlanSpec {
         steps = List.copyOf(steps);
+        invariants = List.copyOf(invariants);
     }
+
+    /**
+     * A post-condition checked after the steps: {@code observe} says what to look at (a file, a
+     * command's exit, free disk, a process, or any read-only action), {@code check} is CEL over it.
+     */
+    public record InvariantSpec(String name, JsonNode observe, String check) {}
 
     public enum Mode {
         /** On any failure, undo every completed step in reverse order. */

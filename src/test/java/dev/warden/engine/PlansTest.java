@@ -260,4 +260,62 @@ class PlansTest {
         var tooMany = (Outcome.Invalid) submit(OPERATOR, "{\"steps\":[" + steps + "]}");
         assertThat(tooMany.errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("at most 50"));
     }
+
+    @Test
+    void invariantsAreObservedAfterTheStepsAndAViolationRollsBackAnAtomicPlan() throws Exception {
+        var sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("port=80\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        var held = (Outcome.Done) submit(ADMIN, """
+                {"steps": [{"id": "conf", "action": "fs.write", "input": {"path": "app.conf", "content": "port=80\\n"}}],
+                 "invariants": [
+                   {"name": "written", "observe": {"file": "app.conf"}, "check": "observation.exists && observation.sha256 == '%s'"},
+                   {"name": "disk", "observe": {"disk": "."}, "check": "observation.freeBytes > 0 && observation.usedPercent <= 100.0"},
+                   {"name": "no-daemon", "observe": {"process": "no-such-daemon-x"}, "check": "!observation.running"},
+                   {"name": "listing", "observe": {"action": "fs.list", "input": {"path": "."}}, "check": "observation.ok"}
+                 ]}""".formatted(sha));
+        assertThat(held.result().path("status").asString()).isEqualTo("completed");
+        assertThat(held.result().path("invariants").valueStream().map(i -> i.path("holds").asBoolean())).containsOnly(true);
+
+        Files.writeString(w.root.resolve("app.conf"), "port=80\n");
+        var before = Files.readAllBytes(w.root.resolve("app.conf"));
+        var failed = (Outcome.Failed) submit(ADMIN, """
+                {"mode": "atomic", "steps": [
+                   {"id": "conf", "action": "fs.write", "input": {"path": "app.conf", "content": "port=oops\\n"}},
+                   {"id": "extra", "action": "fs.write", "input": {"path": "extra.txt", "content": "x"}}],
+                 "invariants": [{"name": "valid-config", "observe": {"command": "grep -qE '^port=[0-9]+$' app.conf"},
+                                 "check": "observation.exitCode == 0"}]}""");
+        var report = failed.details();
+        assertThat(report.path("status").asString()).isEqualTo("rolledBack");
+        assertThat(report.path("summary").asString()).contains("valid-config");
+        var check = report.path("invariants").get(0);
+        assertThat(check.path("holds").asBoolean()).isFalse();
+        assertThat(check.path("observation").path("exitCode").asInt()).isEqualTo(1);
+        assertThat(Files.readAllBytes(w.root.resolve("app.conf"))).isEqualTo(before);
+        assertThat(w.root.resolve("extra.txt")).doesNotExist();
+    }
+
+    @Test
+    void anInvariantThatCannotBeCheckedCountsAsViolatedAndABadCheckIsRefusedUpFront() {
+        var bad = (Outcome.Invalid) submit(OPERATOR, """
+                {"steps": [{"id": "a", "action": "fs.stat", "input": {"path": "."}}],
+                 "invariants": [{"name": "x", "observe": {"file": "a"}, "check": "observation.exists &&"}]}""");
+        assertThat(bad.errors()).singleElement().satisfies(e -> assertThat(e.path()).isEqualTo("$.invariants[0].check"));
+
+        var shape = (Outcome.Invalid) submit(OPERATOR, """
+                {"steps": [{"id": "a", "action": "fs.stat", "input": {"path": "."}}],
+                 "invariants": [{"name": "x", "observe": {"file": "a", "command": "b"}, "check": "true"}]}""");
+        assertThat(shape.errors()).extracting(Outcome.FieldError::path).containsExactly("$.invariants[0].observe");
+
+        var writer = (Outcome.Failed) submit(OPERATOR, """
+                {"mode": "bestEffort", "steps": [{"id": "a", "action": "fs.stat", "input": {"path": "."}}],
+                 "invariants": [
+                   {"name": "sneaky", "observe": {"action": "fs.write", "input": {"path": "w.txt", "content": "x"}}, "check": "true"},
+                   {"name": "typo", "observe": {"file": "."}, "check": "observation.nosuchfield == 1"}]}""");
+        var checks = writer.details().path("invariants");
+        assertThat(checks.get(0).path("holds").asBoolean()).isFalse();
+        assertThat(checks.get(0).path("observation").path("code").asString()).isEqualTo("observation_not_read_only");
+        assertThat(checks.get(1).path("holds").asBoolean()).isFalse();
+        assertThat(checks.get(1).path("error").asString()).contains("could not be evaluated");
+        assertThat(w.root.resolve("w.txt")).doesNotExist();
+    }
 }

@@ -73,6 +73,7 @@ public final class StatAction implements Action {
                     .put("modified", attrs.lastModifiedTime().toInstant().toString())
                     .put("permissions", PosixFilePermissions.toString(attrs.permissions()))
                     .put("owner", owners.nameOf(real, attrs));
+            if (input.path("sha256").asBoolean(false) && attrs.isRegularFile()) out.put("sha256", sha256(real));
         } catch (NoSuchFileException e) {
             return missing(out, link);
         } catch (IOException e) {
@@ -85,4 +86,15 @@ public final class StatAction implements Action {
         return out.put("exists", false).put("isSymlink", link);
     }
 
+
+    private static String sha256(java.nio.file.Path file) throws IOException {
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            var buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
 }

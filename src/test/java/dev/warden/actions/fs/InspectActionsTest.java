@@ -117,6 +117,17 @@ class InspectActionsTest {
         assertThat(out.path("owner").asString()).isNotBlank();
         assertThat(out.path("isSymlink").asBoolean()).isFalse();
         assertThat(out.path("modified").asString()).endsWith("Z");
+        assertThat(out.has("sha256")).as("only when asked").isFalse();
+    }
+
+    @Test
+    void statGivesTheSha256OfAFileWhenAskedAndNotOfADirectory() throws Exception {
+        var expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(fx.root.resolve("README.md"))));
+        var out = fx.run(stat, Json.object().put("path", "README.md").put("sha256", true)).output();
+        assertThat(out.path("sha256").asString()).isEqualTo(expected);
+        var dir = fx.run(stat, Json.object().put("path", ".").put("sha256", true)).output();
+        assertThat(dir.has("sha256")).isFalse();
     }
 
     @Test
