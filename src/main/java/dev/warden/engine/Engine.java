@@ -99,6 +99,11 @@ public final class Engine {
         return audit;
     }
 
+    /** The policy in force now. */
+    Policy policy() {
+        return policy.get();
+    }
+
     ConfirmationTokens confirmations() {
         return confirmations;
     }

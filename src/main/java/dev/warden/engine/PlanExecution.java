@@ -51,10 +51,13 @@ final class PlanExecution {
     private int running;
     private boolean stopped;
 
-    private final List<Invariant> invariants;
+    /** One post-condition to check after the steps: what to observe and the compiled check. */
+    record Check(String name, JsonNode observe, Invariant invariant) {}
 
-    /** {@code invariants}: the plan's, compiled, in the order of {@code plan.invariants()}. */
-    PlanExecution(Engine engine, PlanSpec plan, List<Invariant> invariants, Principal principal, Origin origin,
+    private final List<Check> invariants;
+
+    /** {@code invariants}: the plan's and the policy's, compiled. */
+    PlanExecution(Engine engine, PlanSpec plan, List<Check> invariants, Principal principal, Origin origin,
                   Engine.Grant grant, int parallelism, Consumer<JsonNode> events) {
         this.engine = engine;
         this.invariants = List.copyOf(invariants);
@@ -97,15 +100,14 @@ final class PlanExecution {
     private String checkInvariants(tools.jackson.databind.node.ArrayNode checked) {
         var observations = new Observations(engine);
         String violated = null;
-        for (int i = 0; i < invariants.size(); i++) {
-            var spec = plan.invariants().get(i);
+        for (var spec : invariants) {
             var observation = observations.observe(spec.observe(), principal, origin);
             // What could not be observed cannot be shown to hold.
-            var verdict = observation.path("ok").asBoolean(false) ? invariants.get(i).evaluate(observation)
+            var verdict = observation.path("ok").asBoolean(false) ? spec.invariant().evaluate(observation)
                     : new Invariant.Verdict(false, "the observation failed: " + observation.path("code").asString("unknown"));
             var item = checked.addObject();
             item.put("name", spec.name());
-            item.put("check", spec.check());
+            item.put("check", spec.invariant().check());
             item.put("holds", verdict.holds());
             if (verdict.error() != null) item.put("error", verdict.error());
             item.set("observation", observation);

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,15 +32,13 @@ public final class Plans {
 
     private final Engine engine;
     private final ApprovalStore approvals;
-    private final IntSupplier maxSteps;
     private final Clock clock;
     private final int parallelism;
 
-    /** {@code maxSteps}: the policy's limit; {@code parallelism}: most steps running at once. */
-    public Plans(Engine engine, ApprovalStore approvals, IntSupplier maxSteps, Clock clock, int parallelism) {
+    /** {@code parallelism}: most steps running at once. The step limit and extra invariants come from the policy. */
+    public Plans(Engine engine, ApprovalStore approvals, Clock clock, int parallelism) {
         this.engine = engine;
         this.approvals = approvals;
-        this.maxSteps = maxSteps;
         this.clock = clock;
         this.parallelism = parallelism;
     }
@@ -53,7 +50,7 @@ public final class Plans {
      */
     public Outcome submit(JsonNode planJson, Principal principal, Origin origin, String confirmToken, Consumer<JsonNode> events) {
         var started = System.nanoTime();
-        var parsed = PlanParser.parse(planJson, maxSteps.getAsInt());
+        var parsed = PlanParser.parse(planJson, engine.policy().maxPlanSteps());
         if (parsed.plan() == null) {
             var errors = parsed.problems().stream().map(p -> new Outcome.FieldError(p.path(), p.message())).toList();
             var seq = audit(principal, origin, planJson, false, null, null, "invalid", "invalid_plan", started);
@@ -132,7 +129,7 @@ public final class Plans {
             return new Outcome.Denied("approval_not_valid", "Request " + approval.id() + " is not an approved, unspent plan.",
                     "Send the plan again to ask for a new approval.", null, seq);
         }
-        var parsed = PlanParser.parse(approval.input(), maxSteps.getAsInt());
+        var parsed = PlanParser.parse(approval.input(), engine.policy().maxPlanSteps());
         if (parsed.plan() == null) {
             var seq = audit(requester, origin, approval.input(), false, null, Effect.APPROVE, "invalid", "invalid_plan", started);
             return new Outcome.Invalid("invalid_plan", "The approved plan no longer validates (the policy's maxSteps changed?).",
@@ -174,16 +171,22 @@ public final class Plans {
         return new Outcome.Denied(r.code(), detail, "Nothing ran. " + r.hint(), null, seq);
     }
 
-    /** The plan's invariants compiled, in order; a problem for each that does not compile. */
-    private static List<Invariant> compile(PlanSpec plan, List<Outcome.FieldError> errors) {
-        var compiled = new ArrayList<Invariant>();
+    /**
+     * The plan's invariants compiled, then the policy's (named {@code policy:NAME}); a problem for each
+     * of the plan's that does not compile (the policy's were checked when it was loaded).
+     */
+    private List<PlanExecution.Check> compile(PlanSpec plan, List<Outcome.FieldError> errors) {
+        var checks = new ArrayList<PlanExecution.Check>();
         for (int i = 0; i < plan.invariants().size(); i++) {
             var spec = plan.invariants().get(i);
             var result = Invariant.compile(spec.name(), spec.check());
-            if (result.invariant() != null) compiled.add(result.invariant());
+            if (result.invariant() != null) checks.add(new PlanExecution.Check(spec.name(), spec.observe(), result.invariant()));
             for (var e : result.errors()) errors.add(new Outcome.FieldError("$.invariants[" + i + "].check", e));
         }
-        return compiled;
+        for (var inv : engine.policy().invariants()) {
+            checks.add(new PlanExecution.Check("policy:" + inv.name(), inv.observe(), inv.invariant()));
+        }
+        return checks;
     }
 
     private static ObjectNode preview(List<StepCheck> checks) {

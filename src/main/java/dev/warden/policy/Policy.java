@@ -38,6 +38,7 @@ public final class Policy {
     private final List<PolicyReader.Compiled> byStrength;
     private final Clock clock;
     private final int maxPlanSteps;
+    private final List<PolicyInvariant> invariants;
 
     private Policy(String source, PolicyReader.Parts parts, Clock clock) {
         this.source = source;
@@ -49,6 +50,12 @@ public final class Policy {
         this.byStrength = List.copyOf(sorted);
         this.clock = clock;
         this.maxPlanSteps = parts.maxPlanSteps();
+        this.invariants = List.copyOf(parts.invariants());
+    }
+
+    /** Post-conditions checked after every plan, besides the plan's own. */
+    public List<PolicyInvariant> invariants() {
+        return invariants;
     }
 
     /** The most steps one plan may have ({@code plans.maxSteps}, default 50). */

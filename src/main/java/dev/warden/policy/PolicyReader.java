@@ -15,7 +15,7 @@ import java.util.Map;
  * instead of stopping at the first, so that one run of {@code policy validate} shows them all.
  */
 final class PolicyReader {
-    private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans");
+    private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans", "invariants");
     private static final List<String> RULE_KEYS = List.of("name", "when", "effect", "reason");
     private static final String EFFECTS = "allow, deny, confirm or approve";
     private static final String RISKS = "read, low, medium, high or critical";
@@ -23,7 +23,8 @@ final class PolicyReader {
     /** A rule with its compiled condition. */
     record Compiled(Rule rule, CelRuntime.Program program) {}
 
-    record Parts(Map<Role, Risk> roles, Effect defaultEffect, List<Compiled> rules, int maxPlanSteps) {}
+    record Parts(Map<Role, Risk> roles, Effect defaultEffect, List<Compiled> rules, int maxPlanSteps,
+                 List<PolicyInvariant> invariants) {}
 
     static final int DEFAULT_MAX_PLAN_STEPS = 50;
 
@@ -53,14 +54,15 @@ final class PolicyReader {
         var root = YamlTree.read(yaml, source, problems);
         if (root == null) {
             if (problems.isEmpty()) problem(1, 1, "", "the policy is empty; it needs at least 'version: 1'");
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of());
         }
         if (!(root instanceof YamlTree.Mapping top)) {
             problem(root, "a policy is a mapping with the keys " + String.join(", ", TOP_KEYS));
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of());
         }
         YamlTree.Node version = null;
         int maxPlanSteps = DEFAULT_MAX_PLAN_STEPS;
+        List<PolicyInvariant> invariants = List.of();
         for (var entry : top.entries()) {
             var value = entry.value();
             switch (entry.key()) {
@@ -69,6 +71,7 @@ final class PolicyReader {
                 case "default" -> defaultEffect = effect(value);
                 case "rules" -> readRules(value, rules);
                 case "plans" -> maxPlanSteps = readPlans(value);
+                case "invariants" -> invariants = PolicyInvariant.read(value, this::problem);
                 default -> problem(entry.line(), entry.column(), entry.key(), unknownKey(entry.key(), TOP_KEYS));
             }
         }
@@ -77,7 +80,7 @@ final class PolicyReader {
         } else if (!(version instanceof YamlTree.Scalar s) || !"1".equals(s.text())) {
             problem(version, "unsupported version " + text(version) + "; this Warden reads version 1");
         }
-        return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules, maxPlanSteps);
+        return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules, maxPlanSteps, invariants);
     }
 
     /** {@code plans: {maxSteps: N}}: the most steps one plan may have. */

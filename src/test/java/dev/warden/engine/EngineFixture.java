@@ -65,10 +65,14 @@ final class EngineFixture implements AutoCloseable {
     final AuditQuery audit;
 
     EngineFixture(Path temp) {
+        this(temp, POLICY);
+    }
+
+    EngineFixture(Path temp, String policy) {
         try {
             root = Files.createDirectories(temp.resolve("root"));
             dataDir = Files.createDirectories(temp.resolve("data"));
-            Files.writeString(dataDir.resolve("policy.yaml"), POLICY);
+            Files.writeString(dataDir.resolve("policy.yaml"), policy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -318,4 +318,51 @@ class PlansTest {
         assertThat(checks.get(1).path("error").asString()).contains("could not be evaluated");
         assertThat(w.root.resolve("w.txt")).doesNotExist();
     }
+
+    @Test
+    void thePolicysInvariantsAreCheckedAfterEveryPlan() throws Exception {
+        w.close();
+        w = new EngineFixture(temp.resolve("strict"), EngineFixture.POLICY + """
+                plans:
+                  maxSteps: 2
+                invariants:
+                  - name: no-core-dumps
+                    observe:
+                      file: core
+                    check: '!observation.exists'
+                """);
+        plans = w.warden.plans();
+        var fine = (Outcome.Done) submit(OPERATOR, """
+                {"steps": [{"id": "a", "action": "fs.write", "input": {"path": "a.txt", "content": "a"}}]}""");
+        assertThat(fine.result().path("invariants").get(0).path("name").asString()).isEqualTo("policy:no-core-dumps");
+
+        var dumped = (Outcome.Failed) submit(OPERATOR, """
+                {"steps": [{"id": "c", "action": "fs.write", "input": {"path": "core", "content": "crash"}}]}""");
+        assertThat(dumped.details().path("status").asString()).isEqualTo("rolledBack");
+        assertThat(w.root.resolve("core")).doesNotExist();
+
+        var three = (Outcome.Invalid) submit(OPERATOR, """
+                {"steps": [{"id": "a", "action": "fs.stat", "input": {"path": "."}},
+                           {"id": "b", "action": "fs.stat", "input": {"path": "."}},
+                           {"id": "c", "action": "fs.stat", "input": {"path": "."}}]}""");
+        assertThat(three.errors().getFirst().message()).contains("at most 2");
+    }
+
+    @Test
+    void aPolicyWithABadInvariantOrPlansSectionIsRefusedWithLines() {
+        var problems = dev.warden.policy.Policy.validate("""
+                version: 1
+                plans:
+                  maxSteps: lots
+                invariants:
+                  - name: a
+                    observe:
+                      sound: loud
+                    check: 'observation.x >'
+                """, "p.yaml");
+        assertThat(problems).extracting(dev.warden.policy.PolicyProblem::line).contains(3, 7);
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("maxSteps"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("observe is one of"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("CEL"));
+    }
 }
