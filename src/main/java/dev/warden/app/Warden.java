@@ -90,7 +90,7 @@ public final class Warden implements AutoCloseable {
             var registry = new ActionRegistry(actions);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl());
             var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit,
-                    approvalStore, clock);
+                    approvalStore, db, clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
                     new TokenService(db, clock), journal, jail, policy);

@@ -36,6 +36,13 @@ final class OutcomeText {
                 node.put("hint", "Another admin approves with: ./warden approvals approve " + pa.approvalId()
                         + "; follow it with ./warden approvals show " + pa.approvalId() + " --wait 60.");
             }
+            case Outcome.Limited l -> {
+                node.put("status", "limited");
+                node.put("code", l.code());
+                node.put("detail", l.detail());
+                node.put("hint", l.hint());
+                node.put("retryAt", l.retryAt().toString());
+            }
             case Outcome.Denied d -> {
                 node.put("status", "denied");
                 node.put("code", d.code());
@@ -71,6 +78,7 @@ final class OutcomeText {
             case Outcome.Denied d -> 3;
             case Outcome.NeedsConfirmation nc -> 4;
             case Outcome.PendingApproval pa -> 5;
+            case Outcome.Limited l -> 6;
         };
     }
 }

@@ -150,6 +150,13 @@ public final class Approvals {
                 node.put("detail", i.detail());
                 node.put("hint", i.hint());
             }
+            case Outcome.Limited l -> {
+                node.put("status", "limited");
+                node.put("code", l.code());
+                node.put("detail", l.detail());
+                node.put("hint", l.hint());
+                node.put("retryAt", l.retryAt().toString());
+            }
             case Outcome.Failed f -> {
                 node.put("status", "failed");
                 node.put("code", f.code());

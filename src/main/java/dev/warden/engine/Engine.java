@@ -22,6 +22,7 @@ import dev.warden.policy.Decision;
 import dev.warden.policy.DecisionRequest;
 import dev.warden.policy.Effect;
 import dev.warden.policy.Policy;
+import dev.warden.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,11 +53,12 @@ public final class Engine {
     private final Journal journal;
     private final AuditLog audit;
     private final ApprovalStore approvals;
+    private final Limiter limiter;
     private final Clock clock;
 
     public Engine(ActionRegistry registry, InputValidator validator, Supplier<Policy> policy,
                   ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
-                  Clock clock) {
+                  Database database, Clock clock) {
         this.registry = registry;
         this.validator = validator;
         this.policy = policy;
@@ -64,6 +66,7 @@ public final class Engine {
         this.journal = journal;
         this.audit = audit;
         this.approvals = approvals;
+        this.limiter = new Limiter(database, clock);
         this.clock = clock;
     }
 
@@ -220,15 +223,23 @@ public final class Engine {
         trail.risk = assessment.risk();
 
         // 4 decide
-        var decision = policy.get().decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
+        var inForce = policy.get();
+        var decision = inForce.decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
                 assessment.risk(), Map.of(
                         "origin", intent.origin().id(),
                         "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
                         "tainted", false)));
         trail.decision = decision;
 
-        // 5 hold
+        // 5 hold; a window closed now is said before anyone is asked to confirm
         var simulate = intent.mode() == Mode.SIMULATE;
+        if (!simulate && decision.effect() != Effect.DENY) {
+            var closed = limiter.window(inForce.limits(), spec.id());
+            if (closed.isPresent()) {
+                recorder.abandon();
+                return trail.limited(closed.get());
+            }
+        }
         switch (decision.effect()) {
             case DENY -> {
                 recorder.abandon();
@@ -287,6 +298,15 @@ public final class Engine {
             recorder.abandon();
             return trail.denied("approval_not_valid", "Request " + trail.approvalId + " is not an approved, unspent approval of this intent.",
                     "Send the request again to ask for a new approval.", null);
+        }
+
+        // rate limits and the budget are spent only by what is about to run
+        if (!simulate) {
+            var limited = limiter.consume(inForce.limits(), intent.principal(), spec.id());
+            if (limited.isPresent()) {
+                recorder.abandon();
+                return trail.limited(limited.get());
+            }
         }
 
         // 6 execute (or simulate)
@@ -373,6 +393,11 @@ public final class Engine {
         Outcome pendingApproval(String actionId, String id, Instant expiresAt, JsonNode preview, String reason) {
             var seq = record("pending_approval", "approval_required", null, null);
             return new Outcome.PendingApproval(actionId, id, expiresAt, preview, reason, risk, seq);
+        }
+
+        Outcome limited(Limiter.Refusal r) {
+            var seq = record("limited", r.code(), null, null);
+            return new Outcome.Limited(r.code(), r.detail(), r.hint(), r.retryAt(), seq);
         }
 
         Outcome denied(String code, String reason, String hint, String rule) {

@@ -29,6 +29,13 @@ public sealed interface Outcome {
     record PendingApproval(String actionId, String approvalId, Instant expiresAt, JsonNode preview, String reason,
                            Risk risk, long auditSeq) implements Outcome {}
 
+    /**
+     * A limit of the policy stops the intent for now: a rate limit or the daily budget
+     * ({@code rate_limited}, {@code budget_exhausted}), or an execution window ({@code outside_window}).
+     * {@code retryAt} is when it may succeed.
+     */
+    record Limited(String code, String detail, String hint, Instant retryAt, long auditSeq) implements Outcome {}
+
     /** Policy, role or a guard said no. */
     record Denied(String code, String reason, String hint, String rule, long auditSeq) implements Outcome {}
 

@@ -336,6 +336,7 @@ class EngineTest {
                 case Outcome.Denied d -> "denied";
                 case Outcome.NeedsConfirmation c -> "needs_confirmation";
                 case Outcome.PendingApproval p -> "pending_approval";
+                case Outcome.Limited l -> "limited";
             });
             if (i % 5 == 0) assertThat(Files.readString(w.root.resolve("f" + i + ".txt"))).isEqualTo(Integer.toString(i));
         }

@@ -54,6 +54,11 @@ final class ToolResults {
                 body.set("preview", pa.preview());
                 yield failure(body, pa.auditSeq());
             }
+            case Outcome.Limited limited -> {
+                var body = error(limited.code(), limited.detail(), limited.hint());
+                body.put("retryAt", limited.retryAt().toString());
+                yield failure(body, limited.auditSeq());
+            }
             case Outcome.Denied denied -> {
                 var body = error(denied.code(), denied.reason(), denied.hint());
                 if (denied.rule() != null) body.put("rule", denied.rule());

@@ -88,6 +88,7 @@ public final class OpenApiDocument {
         problem(responses, "403", "Refused by policy, role or the path jail; code says which.");
         problem(responses, "404", "Unknown action or path.");
         problem(responses, "422", "Input does not match the schema; errors[] lists each problem with its JSON path.");
+        problem(responses, "429", "A rate limit or the daily budget is used up: wait Retry-After seconds, then retry.");
         if (consequential) {
             problem(responses, "428", "Needs confirmation: show preview to the user, then re-send with ?confirm=<confirmToken>.");
         }

@@ -44,6 +44,12 @@ final class OutcomeResponses {
                         + pa.approvalId() + "/approve or /deny, or ./warden approvals approve " + pa.approvalId() + ".");
                 yield new Response(202, "application/json", body);
             }
+            case Outcome.Limited limited -> {
+                var p = Problem.of("outside_window".equals(limited.code()) ? 403 : 429, limited.code(), limited.detail(), limited.hint())
+                        .with("retryAt", limited.retryAt().toString())
+                        .with("auditSeq", limited.auditSeq());
+                yield problem(p);
+            }
             case Outcome.Denied denied -> {
                 var p = Problem.of(403, denied.code(), denied.reason(), denied.hint()).with("auditSeq", denied.auditSeq());
                 if (denied.rule() != null) p.with("rule", denied.rule());

@@ -161,6 +161,7 @@ public final class RestServer implements AutoCloseable {
         var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId());
         var outcome = deps.engine().submit(intent);
         if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
+        if (outcome instanceof Outcome.Limited limited) ctx.header("Retry-After", Long.toString(retryAfterSeconds(limited)));
         send(ctx, OutcomeResponses.of(outcome));
     }
 
@@ -225,6 +226,10 @@ public final class RestServer implements AutoCloseable {
         records.forEach(r -> list.add(r.toJson()));
         body.put("nextAfter", records.isEmpty() ? after : records.getLast().seq());
         send(ctx, new OutcomeResponses.Response(200, "application/json", body));
+    }
+
+    private static long retryAfterSeconds(Outcome.Limited limited) {
+        return Math.max(1, java.time.Duration.between(java.time.Instant.now(), limited.retryAt()).toSeconds() + 1);
     }
 
     private ActionRegistry registry() {
