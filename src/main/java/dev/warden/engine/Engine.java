@@ -54,6 +54,9 @@ public final class Engine {
     private final AuditLog audit;
     private final ApprovalStore approvals;
     private final Limiter limiter;
+    /** Sessions that read untrusted content, until a day after the last such read. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> tainted =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(1)).maximumSize(100_000).build();
     private final Clock clock;
 
     public Engine(ActionRegistry registry, InputValidator validator, Supplier<Policy> policy,
@@ -100,6 +103,11 @@ public final class Engine {
 
     AuditLog audit() {
         return audit;
+    }
+
+    /** Whether the intent's session has read content the policy does not trust. */
+    public boolean isTainted(Intent intent) {
+        return tainted.getIfPresent(intent.taintKey()) != null;
     }
 
     /** The policy in force now. */
@@ -154,7 +162,7 @@ public final class Engine {
         var decision = policy.get().decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(), risk, Map.of(
                 "origin", intent.origin().id(),
                 "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
-                "tainted", false)));
+                "tainted", isTainted(intent))));
         return new Preflight.Decided(decision.effect(), decision.reason(), decision.rule(), risk, assessed);
     }
 
@@ -228,7 +236,7 @@ public final class Engine {
                 assessment.risk(), Map.of(
                         "origin", intent.origin().id(),
                         "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
-                        "tainted", false)));
+                        "tainted", isTainted(intent))));
         trail.decision = decision;
 
         // 5 hold; a window closed now is said before anyone is asked to confirm
@@ -321,6 +329,11 @@ public final class Engine {
             log.error("{} failed unexpectedly", spec.id(), e);
             return trail.failed(ErrorKind.INTERNAL, "action_failed", spec.id() + " failed: " + e.getMessage(),
                     "Check the input and retry; the audit record holds the details.", null);
+        }
+
+        // Content Warden does not trust now sits in the caller's context: later decisions in this session see it.
+        if (!simulate && inForce.untrusted().taints(spec.id(), intent.input(), result)) {
+            tainted.put(intent.taintKey(), Boolean.TRUE);
         }
 
         // 7 journal: the undo entry is stored with the audit record, in the same transaction

@@ -40,6 +40,7 @@ public final class Policy {
     private final int maxPlanSteps;
     private final List<PolicyInvariant> invariants;
     private final Limits limits;
+    private final Untrusted untrusted;
 
     private Policy(String source, PolicyReader.Parts parts, Clock clock) {
         this.source = source;
@@ -53,6 +54,12 @@ public final class Policy {
         this.maxPlanSteps = parts.maxPlanSteps();
         this.invariants = List.copyOf(parts.invariants());
         this.limits = parts.limits();
+        this.untrusted = parts.untrusted();
+    }
+
+    /** Which content taints the session that reads it. */
+    public Untrusted untrusted() {
+        return untrusted;
     }
 
     /** Rate limits, the daily budget and execution windows. */

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class PolicyReader {
     private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans", "invariants",
-            "limits", "budgets", "windows");
+            "limits", "budgets", "windows", "untrusted", "untrustedPaths");
     private static final List<String> RULE_KEYS = List.of("name", "when", "effect", "reason");
     private static final String EFFECTS = "allow, deny, confirm or approve";
     private static final String RISKS = "read, low, medium, high or critical";
@@ -25,7 +25,7 @@ final class PolicyReader {
     record Compiled(Rule rule, CelRuntime.Program program) {}
 
     record Parts(Map<Role, Risk> roles, Effect defaultEffect, List<Compiled> rules, int maxPlanSteps,
-                 List<PolicyInvariant> invariants, Limits limits) {}
+                 List<PolicyInvariant> invariants, Limits limits, Untrusted untrusted) {}
 
     static final int DEFAULT_MAX_PLAN_STEPS = 50;
 
@@ -55,11 +55,11 @@ final class PolicyReader {
         var root = YamlTree.read(yaml, source, problems);
         if (root == null) {
             if (problems.isEmpty()) problem(1, 1, "", "the policy is empty; it needs at least 'version: 1'");
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE, Untrusted.NONE);
         }
         if (!(root instanceof YamlTree.Mapping top)) {
             problem(root, "a policy is a mapping with the keys " + String.join(", ", TOP_KEYS));
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE, Untrusted.NONE);
         }
         YamlTree.Node version = null;
         int maxPlanSteps = DEFAULT_MAX_PLAN_STEPS;
@@ -67,6 +67,8 @@ final class PolicyReader {
         List<Limits.RateLimit> rates = List.of();
         Limits.Budget budget = null;
         List<Limits.Window> windows = List.of();
+        List<String> untrustedActions = List.of();
+        List<String> untrustedPaths = List.of();
         for (var entry : top.entries()) {
             var value = entry.value();
             switch (entry.key()) {
@@ -79,6 +81,8 @@ final class PolicyReader {
                 case "limits" -> rates = Limits.readRates(value, this::problem);
                 case "budgets" -> budget = Limits.readBudget(value, this::problem);
                 case "windows" -> windows = Limits.readWindows(value, this::problem);
+                case "untrusted" -> untrustedActions = strings(value, "untrusted is a list of action globs whose results are untrusted, e.g. ['net.*']", false);
+                case "untrustedPaths" -> untrustedPaths = strings(value, "untrustedPaths is a list of absolute directories whose files are untrusted", true);
                 default -> problem(entry.line(), entry.column(), entry.key(), unknownKey(entry.key(), TOP_KEYS));
             }
         }
@@ -88,7 +92,24 @@ final class PolicyReader {
             problem(version, "unsupported version " + text(version) + "; this Warden reads version 1");
         }
         return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules, maxPlanSteps, invariants,
-                new Limits(rates, budget, windows));
+                new Limits(rates, budget, windows), new Untrusted(untrustedActions, untrustedPaths));
+    }
+
+    private List<String> strings(YamlTree.Node node, String what, boolean absolutePaths) {
+        if (!(node instanceof YamlTree.Sequence seq)) {
+            problem(node, what);
+            return List.of();
+        }
+        var list = new ArrayList<String>();
+        for (var item : seq.items()) {
+            if (!(item instanceof YamlTree.Scalar s) || s.isNull() || s.text().isBlank()
+                    || (absolutePaths && !s.text().startsWith("/"))) {
+                problem(item, what);
+            } else {
+                list.add(absolutePaths ? LexicalPath.normalize(s.text().strip()) : s.text().strip());
+            }
+        }
+        return list;
     }
 
     /** {@code plans: {maxSteps: N}}: the most steps one plan may have. */

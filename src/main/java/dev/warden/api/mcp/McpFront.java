@@ -89,11 +89,11 @@ public final class McpFront {
         for (var tool : catalog.actionTools()) {
             tools.add(new McpServerFeatures.SyncToolSpecification(tool,
                     (exchange, request) -> call(callers.apply(exchange.transportContext()), request,
-                            exchange::progressNotification, elicitor(exchange))));
+                            exchange::progressNotification, elicitor(exchange), exchange.sessionId())));
         }
         tools.add(new McpServerFeatures.SyncToolSpecification(ToolCatalog.confirmTool(),
                 (exchange, request) -> confirm(callers.apply(exchange.transportContext()), request,
-                        exchange::progressNotification)));
+                        exchange::progressNotification, exchange.sessionId())));
         tools.add(new McpServerFeatures.SyncToolSpecification(ToolCatalog.checkApprovalTool(),
                 (exchange, request) -> checkApproval(callers.apply(exchange.transportContext()), request)));
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION)
@@ -126,11 +126,11 @@ public final class McpFront {
      */
     McpSchema.CallToolResult call(Principal principal, McpSchema.CallToolRequest request,
                                   Consumer<McpSchema.ProgressNotification> notify,
-                                  Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicit) {
+                                  Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicit, String session) {
         if (principal == null) return unauthenticated();
         try (var observer = observe(principal, request, notify)) {
             var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, traceId(),
-                    observer);
+                    observer, session);
             var outcome = engine.submit(intent);
             if (!(outcome instanceof Outcome.NeedsConfirmation nc)) return ToolResults.of(outcome);
             if (elicit != null) {
@@ -182,7 +182,7 @@ public final class McpFront {
      * was issued to this principal for this action and input, and that it is used once.
      */
     McpSchema.CallToolResult confirm(Principal principal, McpSchema.CallToolRequest request,
-                                     Consumer<McpSchema.ProgressNotification> notify) {
+                                     Consumer<McpSchema.ProgressNotification> notify, String session) {
         if (principal == null) return unauthenticated();
         var token = request.arguments() == null ? null : request.arguments().get("token");
         if (!(token instanceof String text) || text.isBlank()) {
@@ -198,7 +198,7 @@ public final class McpFront {
         var heldIntent = found.get();
         try (var observer = observe(principal, request, notify)) {
             var intent = new Intent(heldIntent.actionId(), heldIntent.input(), principal, heldIntent.origin(),
-                    heldIntent.mode(), text.strip(), traceId(), observer);
+                    heldIntent.mode(), text.strip(), traceId(), observer, session);
             return ToolResults.of(engine.submit(intent));
         }
     }

@@ -31,6 +31,8 @@ import tools.jackson.databind.JsonNode;
 public final class RestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RestServer.class);
     private static final String PRINCIPAL = "warden.principal";
+    /** Names the conversation a request belongs to, for taint; without it, taint is the token's. */
+    static final String SESSION_HEADER = "Warden-Session";
 
     /** What the REST front needs from the rest of Warden. */
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit) {}
@@ -158,7 +160,8 @@ public final class RestServer implements AutoCloseable {
                 return;
             }
         }
-        var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId());
+        var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId())
+                .withSession(ctx.header(SESSION_HEADER));
         var outcome = deps.engine().submit(intent);
         if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
         if (outcome instanceof Outcome.Limited limited) ctx.header("Retry-After", Long.toString(retryAfterSeconds(limited)));
