@@ -1,6 +1,7 @@
 package dev.warden.approval;
 
 import dev.warden.identity.Principal;
+import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,7 @@ public record Approval(
         String rule,
         JsonNode preview,
         int requiredApprovals,
+        Role approverRole,
         Instant requestedAt,
         Instant expiresAt,
         Instant decidedAt,
@@ -68,6 +70,7 @@ public record Approval(
         node.put("rule", rule);
         node.set("preview", preview);
         node.put("requiredApprovals", requiredApprovals);
+        node.put("approverRole", approverRole.id());
         node.put("requestedAt", requestedAt.toString());
         node.put("expiresAt", expiresAt.toString());
         if (decidedAt != null) node.put("decidedAt", decidedAt.toString());

@@ -41,7 +41,13 @@ public final class ApprovalStore {
 
     /** What the engine knows when policy says approve. */
     public record Request(String actionId, JsonNode input, String origin, Principal requester, String risk,
-                          String reason, String rule, JsonNode preview, int requiredApprovals) {}
+                          String reason, String rule, JsonNode preview, int requiredApprovals, Role approverRole) {
+
+        public Request(String actionId, JsonNode input, String origin, Principal requester, String risk,
+                       String reason, String rule, JsonNode preview, int requiredApprovals) {
+            this(actionId, input, origin, requester, risk, reason, rule, preview, requiredApprovals, Role.ADMIN);
+        }
+    }
 
     public Approval open(Request r) {
         var bytes = new byte[12];
@@ -53,12 +59,12 @@ public final class ApprovalStore {
         update("""
                 INSERT INTO approvals (id, status, action, input, origin, requester_id, requester_name, requester_role,
                   requester_kind, requester_actions, project, risk, reason, rule, preview, required_approvals,
-                  requested_at, expires_at)
-                VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                  requested_at, expires_at, approver_role)
+                VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 id, r.actionId(), CanonicalJson.of(r.input()), r.origin(), p.id(), p.name(), p.role().id(),
                 p.kind().name(), String.join(",", p.actionPatterns()), p.project(), r.risk(), r.reason(), r.rule(),
                 r.preview() == null ? null : Json.write(r.preview()), r.requiredApprovals(), now.toString(),
-                expires.toString());
+                expires.toString(), r.approverRole().id());
         return find(id).orElseThrow();
     }
 
@@ -188,7 +194,7 @@ public final class ApprovalStore {
         return new Approval(id, ApprovalStatus.of(rs.getString("status")), rs.getString("action"),
                 Json.parse(rs.getString("input")), rs.getString("origin"), requester, rs.getString("risk"),
                 rs.getString("reason"), rs.getString("rule"), json(rs.getString("preview")),
-                rs.getInt("required_approvals"), Instant.parse(rs.getString("requested_at")),
+                rs.getInt("required_approvals"), Role.parse(rs.getString("approver_role")), Instant.parse(rs.getString("requested_at")),
                 Instant.parse(rs.getString("expires_at")), instant(rs.getString("decided_at")), votes,
                 json(rs.getString("result")), instant(rs.getString("finished_at")));
     }

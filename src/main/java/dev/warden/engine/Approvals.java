@@ -34,11 +34,10 @@ public final class Approvals {
         this.clock = clock;
     }
 
-    /** Admins see their project's requests; everyone else sees only their own. */
+    /** Each sees the requests of their project they made or may decide (admins: all of them). */
     public List<Approval> list(Principal viewer, ApprovalStatus status, int limit) {
         var rows = store.list(viewer.kind() == Principal.Kind.LOCAL ? null : viewer.project(), status, limit);
-        return viewer.role() == Role.ADMIN ? rows
-                : rows.stream().filter(a -> a.requester().name().equals(viewer.name())).toList();
+        return rows.stream().filter(a -> maySee(viewer, a)).toList();
     }
 
     public Approval get(Principal viewer, String id) {
@@ -89,10 +88,12 @@ public final class Approvals {
     private Approval vote(Principal voter, String id, Approval.Verdict verdict, String comment, Origin origin) {
         var current = store.find(id).orElseThrow(() -> notFound(id));
         if (!maySee(voter, current)) throw notFound(id);
-        if (voter.role() != Role.ADMIN) {
+        if (voter.role().ordinal() < current.approverRole().ordinal()) {
             throw new ActionException(ErrorKind.REFUSED, "approver_required",
-                    "Only an admin of project " + current.project() + " may decide approval requests.",
-                    "Ask an admin of the project to decide request " + id + ".");
+                    "Request " + id + " must be decided by a" + (current.approverRole() == Role.ADMIN ? "n admin" : "n " + current.approverRole().id())
+                            + " of project " + current.project() + ".",
+                    "Ask " + (current.approverRole() == Role.ADMIN ? "an admin" : "someone with the role " + current.approverRole().id()
+                            + " or higher") + " of the project to decide request " + id + ".");
         }
         if (voter.name().equals(current.requester().name())) {
             throw new ActionException(ErrorKind.REFUSED, "self_approval",
@@ -113,7 +114,7 @@ public final class Approvals {
     private static boolean maySee(Principal viewer, Approval a) {
         if (viewer.kind() == Principal.Kind.LOCAL) return true;
         if (!viewer.project().equals(a.project())) return false;
-        return viewer.role() == Role.ADMIN || viewer.name().equals(a.requester().name());
+        return viewer.role().ordinal() >= a.approverRole().ordinal() || viewer.name().equals(a.requester().name());
     }
 
     static Origin originOf(String id) {

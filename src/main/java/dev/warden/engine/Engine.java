@@ -163,7 +163,8 @@ public final class Engine {
                 "origin", intent.origin().id(),
                 "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
                 "tainted", isTainted(intent))));
-        return new Preflight.Decided(decision.effect(), decision.reason(), decision.rule(), risk, assessed);
+        return new Preflight.Decided(decision.effect(), decision.reason(), decision.rule(), risk, assessed,
+                decision.approvers());
     }
 
     private Outcome submit(Intent intent, String approvalId) {
@@ -272,7 +273,8 @@ public final class Engine {
                         return trail.fromException(e);
                     }
                     var request = approvals.open(new ApprovalStore.Request(spec.id(), intent.input(), intent.origin().id(),
-                            intent.principal(), assessment.risk().id(), decision.reason(), decision.rule(), preview, 1));
+                            intent.principal(), assessment.risk().id(), decision.reason(), decision.rule(), preview,
+                            decision.approvers().count(), decision.approvers().role()));
                     return trail.pendingApproval(spec.id(), request.id(), request.expiresAt(), preview, decision.reason());
                 }
             }

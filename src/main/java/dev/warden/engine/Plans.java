@@ -95,7 +95,8 @@ public final class Plans {
         if (!plan.simulate() && strongest == Effect.APPROVE) {
             var preview = preview(checks);
             var request = approvals.open(new ApprovalStore.Request(ACTION, planJson, origin.id(), principal, risk.id(),
-                    "Step '" + deciding.step().id() + "': " + deciding.decided().reason(), deciding.decided().rule(), preview, 1));
+                    "Step '" + deciding.step().id() + "': " + deciding.decided().reason(), deciding.decided().rule(), preview,
+                    deciding.decided().approvers().count(), deciding.decided().approvers().role()));
             var seq = audit(principal, origin, planJson, false, risk, strongest, "pending_approval", "approval_required", started);
             return new Outcome.PendingApproval(ACTION, request.id(), request.expiresAt(), preview,
                     "Step '" + deciding.step().id() + "': " + deciding.decided().reason(), risk, seq);

@@ -1,6 +1,7 @@
 package dev.warden.engine;
 
 import dev.warden.action.Risk;
+import dev.warden.policy.Approvers;
 import dev.warden.policy.Effect;
 import java.util.List;
 
@@ -19,5 +20,6 @@ public sealed interface Preflight {
     }
 
     /** The policy's answer, at the risk the guards assessed ({@code assessed} false: the declared risk, input not final yet). */
-    record Decided(Effect effect, String reason, String rule, Risk risk, boolean assessed) implements Preflight {}
+    record Decided(Effect effect, String reason, String rule, Risk risk, boolean assessed, Approvers approvers)
+            implements Preflight {}
 }

@@ -142,7 +142,7 @@ public final class Policy {
                 return failedClosed(rule, message(e));
             }
             if (result instanceof Boolean matched) {
-                if (matched) return new Decision(rule.effect(), rule.reason(), rule.name());
+                if (matched) return new Decision(rule.effect(), rule.reason(), rule.name(), rule.approvers());
             } else if (rule.effect() != Effect.ALLOW) {
                 return failedClosed(rule, "it gave " + result + " instead of true or false");
             }

@@ -17,7 +17,7 @@ import java.util.Map;
 final class PolicyReader {
     private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans", "invariants",
             "limits", "budgets", "windows", "untrusted", "untrustedPaths");
-    private static final List<String> RULE_KEYS = List.of("name", "when", "effect", "reason");
+    private static final List<String> RULE_KEYS = List.of("name", "when", "effect", "reason", "approvers");
     private static final String EFFECTS = "allow, deny, confirm or approve";
     private static final String RISKS = "read, low, medium, high or critical";
 
@@ -184,12 +184,14 @@ final class PolicyReader {
             return null;
         }
         YamlTree.Node name = null, when = null, effect = null, reason = null;
+        var approvers = Approvers.DEFAULT;
         for (var entry : rule.entries()) {
             switch (entry.key()) {
                 case "name" -> name = entry.value();
                 case "when" -> when = entry.value();
                 case "effect" -> effect = entry.value();
                 case "reason" -> reason = entry.value();
+                case "approvers" -> approvers = approvers(entry.value());
                 default -> problem(entry.line(), entry.column(), entry.value().path(), unknownKey(entry.key(), RULE_KEYS));
             }
         }
@@ -220,7 +222,35 @@ final class PolicyReader {
         }
         if (nameText == null || duplicate || program == null || effectValue == null) return null;
         if (reasonText == null) reasonText = "policy rule " + nameText;
-        return new Compiled(new Rule(nameText, whenText, effectValue, reasonText, rule.line()), program);
+        return new Compiled(new Rule(nameText, whenText, effectValue, reasonText, rule.line(), approvers), program);
+    }
+
+    /** {@code approvers: {role: admin, count: 2}}: who, and how many distinct people, must approve. */
+    private Approvers approvers(YamlTree.Node node) {
+        if (!(node instanceof YamlTree.Mapping mapping)) {
+            problem(node, "approvers is a mapping, e.g. '{role: admin, count: 2}'");
+            return Approvers.DEFAULT;
+        }
+        var role = Role.ADMIN;
+        int count = 1;
+        for (var entry : mapping.entries()) {
+            var value = entry.value();
+            switch (entry.key()) {
+                case "role" -> {
+                    try {
+                        role = Role.parse(value instanceof YamlTree.Scalar s && s.text() != null ? s.text() : "");
+                    } catch (IllegalArgumentException e) {
+                        problem(value, "role is viewer, operator or admin: the least role an approver must have");
+                    }
+                }
+                case "count" -> {
+                    if (value instanceof YamlTree.Scalar s && s.text() != null && s.text().matches("[1-9]")) count = Integer.parseInt(s.text());
+                    else problem(value, "count is how many distinct people must approve, from 1 to 9");
+                }
+                default -> problem(entry.line(), entry.column(), value.path(), unknownKey(entry.key(), List.of("role", "count")));
+            }
+        }
+        return new Approvers(role, count);
     }
 
     private String requiredText(YamlTree.Mapping rule, YamlTree.Node node, String key, String what) {

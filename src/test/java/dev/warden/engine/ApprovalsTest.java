@@ -208,4 +208,37 @@ class ApprovalsTest {
             return e.code();
         }
     }
+
+    @Test
+    void aRuleCanRequireTwoDistinctApproversOfARole() {
+        w.close();
+        w = new EngineFixture(temp.resolve("two"), """
+                version: 1
+                rules:
+                  - name: deletes-need-two
+                    when: 'action == "fs.mkdir"'
+                    effect: approve
+                    approvers: {role: operator, count: 2}
+                    reason: New directories need two people
+                """);
+        approvals = w.warden.approvals();
+        var pending = requestMkdir(ADMIN, "twice");
+        var bob = new Principal("tok_bob", "bob", Role.OPERATOR, "default", Principal.Kind.TOKEN, List.of());
+        var viewer = new Principal("tok_vic", "vic", Role.VIEWER, "default", Principal.Kind.TOKEN, List.of());
+
+        assertThat(approvals.list(bob, ApprovalStatus.PENDING, 10)).extracting(Approval::id).containsExactly(pending.approvalId());
+        assertThatThrownBy(() -> approvals.approve(viewer, pending.approvalId(), null, Origin.REST))
+                .isInstanceOf(ActionException.class).extracting("code").isEqualTo("approval_not_found");
+
+        var first = approvals.approve(bob, pending.approvalId(), "one", Origin.REST);
+        assertThat(first.status()).isEqualTo(ApprovalStatus.PENDING);
+        assertThat(first.requiredApprovals()).isEqualTo(2);
+        assertThat(w.root.resolve("twice")).doesNotExist();
+        assertThatThrownBy(() -> approvals.approve(bob, pending.approvalId(), "again", Origin.REST))
+                .isInstanceOf(ActionException.class).extracting("code").isEqualTo("already_decided");
+
+        var second = approvals.approve(SECOND_ADMIN, pending.approvalId(), "two", Origin.REST);
+        assertThat(second.status()).isEqualTo(ApprovalStatus.EXECUTED);
+        assertThat(w.root.resolve("twice")).isDirectory();
+    }
 }
