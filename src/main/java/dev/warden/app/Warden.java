@@ -18,6 +18,10 @@ import dev.warden.identity.TokenService;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
+import dev.warden.policy.PolicyFile;
+import dev.warden.audit.AuditEntry;
+import dev.warden.json.Json;
+import java.time.Duration;
 import dev.warden.sandbox.ProcessLimits;
 import dev.warden.sandbox.ProcessRunner;
 import dev.warden.store.Database;
@@ -36,6 +40,19 @@ import java.util.concurrent.CompletionException;
 public final class Warden implements AutoCloseable {
     /** Most plan steps running at once: steps are mostly I/O, but each may start a process. */
     private static final int PLAN_PARALLELISM = 4;
+    private static final Duration POLICY_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+    /** A reload of the policy file, as the audit trail keeps it: who (Warden), which file, its hash, and whether it took effect. */
+    private static AuditEntry reloadRecord(PolicyFile policy, PolicyFile.Reload reload, Clock clock) {
+        var input = Json.object();
+        input.put("file", policy.path().toString());
+        input.put("sha256", reload.sha256());
+        var problems = input.putArray("problems");
+        reload.problems().forEach(p -> problems.add(p.toString()));
+        return new AuditEntry(clock.instant(), "system:warden", "warden", "default", "internal", "policy.reload", "execute",
+                input, null, null, null, reload.applied() ? "done" : "failed", reload.applied() ? null : "policy_invalid",
+                null, 0, null, null);
+    }
     private final WardenConfig config;
     private final Database db;
     private final AuditLog audit;
@@ -45,11 +62,11 @@ public final class Warden implements AutoCloseable {
     private final TokenService tokens;
     private final Journal journal;
     private final PathJail jail;
-    private final Policy policy;
+    private final PolicyFile policy;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
-                   Journal journal, PathJail jail, Policy policy) {
+                   Journal journal, PathJail jail, PolicyFile policy) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -75,7 +92,9 @@ public final class Warden implements AutoCloseable {
         }
         // Compiling the policy's CEL rules and opening the database (Flyway) are the two slow parts
         // of a start, and independent: run them side by side.
-        var policyLoad = CompletableFuture.supplyAsync(() -> Policy.load(config.policyFile()), Thread::startVirtualThread);
+        // Rules read the machine's local time (context.hour), as an operator writing them means it.
+        var policyLoad = CompletableFuture.supplyAsync(() -> new PolicyFile(config.policyFile(), Clock.systemDefaultZone()),
+                Thread::startVirtualThread);
         var jail = new PathJail(config.roots());
         var db = Database.openSqlite(dataDir);
         try {
@@ -89,9 +108,10 @@ public final class Warden implements AutoCloseable {
             actions.add(new UndoAction());
             var registry = new ActionRegistry(actions);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl());
-            var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit,
+            var engine = new Engine(registry, new InputValidator(registry), policy::current, confirmations, journal, audit,
                     approvalStore, db, clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
+            policy.watch(POLICY_CHECK_INTERVAL, reload -> audit.append(reloadRecord(policy, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
                     new TokenService(db, clock), journal, jail, policy);
         } catch (RuntimeException e) {
@@ -141,12 +161,36 @@ public final class Warden implements AutoCloseable {
         return jail;
     }
 
+    /** The policy in force now (it changes when its file does). */
     public Policy policy() {
+        return policy.current();
+    }
+
+    /** The policy in force and the newest reload attempt, as the admin API shows them. */
+    public tools.jackson.databind.JsonNode policyStatus() {
+        var node = Json.object();
+        node.put("file", policy.path().toString());
+        node.put("sha256", policy.sha256());
+        node.put("loadedAt", policy.loadedAt().toString());
+        var last = policy.lastReload();
+        var reload = node.putObject("lastReload");
+        reload.put("at", last.at().toString());
+        reload.put("sha256", last.sha256());
+        reload.put("applied", last.applied());
+        var problems = reload.putArray("problems");
+        for (var p : last.problems()) {
+            problems.addObject().put("line", p.line()).put("column", p.column()).put("message", p.message());
+        }
+        return node;
+    }
+
+    public PolicyFile policyFile() {
         return policy;
     }
 
     @Override
     public void close() {
+        policy.close();
         audit.close();
         db.close();
     }

@@ -46,9 +46,9 @@ final class McpCommand implements Callable<Integer> {
             } else {
                 principal = Principal.localAdmin(System.getProperty("user.name", "local"));
             }
-            var front = new McpFront(warden.engine(), warden.approvals(), warden.policy()::maxRisk,
+            var front = new McpFront(warden.engine(), warden.approvals(), role -> warden.policy().maxRisk(role),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
-                warden.config().policyFile(), warden.jail().roots(), Clock.systemUTC());
+                warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC());
             try (var stdio = new McpStdio(front, principal, System.in, protocol)) {
                 stdio.awaitEnd();
             }

@@ -43,11 +43,11 @@ final class ServeCommand implements Runnable {
             out.println("    " + secret);
             out.println();
         });
-        var mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), warden.policy()::maxRisk,
+        var mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), role -> warden.policy().maxRisk(role),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
-                warden.config().policyFile(), warden.jail().roots(), Clock.systemUTC()),
+                warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC()),
                 warden.tokens(), config.host(), config.maxBodyBytes());
-        var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database())),
+        var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus),
                 config.host(), config.port(), config.maxBodyBytes(), mcp::mount).start();
         out.println("Data dir: " + config.dataDir());
         for (var root : warden.jail().roots()) out.println("Root:     " + root);

@@ -17,9 +17,6 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.IntFunction;
 import tools.jackson.databind.JsonNode;
 
@@ -56,26 +54,18 @@ public final class McpFront {
 
     /**
      * {@code ceiling} gives the highest risk a role may run (the policy's role ceilings);
-     * {@code newestAudit} the n newest audit records as JSON, newest first; {@code policyFile} the
-     * policy file the engine loaded, read once here so the resource shows the policy in force;
+     * {@code newestAudit} the n newest audit records as JSON, newest first; {@code policyText} the
+     * text of the policy in force (it changes when the file is reloaded);
      * {@code roots} the allowed roots, named in the guide prompt.
      */
     public McpFront(Engine engine, Approvals approvals, Function<Role, Risk> ceiling,
-                    IntFunction<List<JsonNode>> newestAudit, Path policyFile, List<Path> roots, Clock clock) {
+                    IntFunction<List<JsonNode>> newestAudit, Supplier<String> policyText, List<Path> roots, Clock clock) {
         this.engine = engine;
         this.approvals = approvals;
         this.catalog = new ToolCatalog(engine.registry(), ceiling);
         this.held = new HeldIntents(HELD_CAPACITY, clock);
-        this.resources = new WardenResources(newestAudit, read(policyFile));
+        this.resources = new WardenResources(newestAudit, policyText);
         this.guide = new GuidePrompt(roots);
-    }
-
-    private static String read(Path policyFile) {
-        try {
-            return Files.readString(policyFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The policy file " + policyFile + " could not be read: " + e.getMessage(), e);
-        }
     }
 
     /**

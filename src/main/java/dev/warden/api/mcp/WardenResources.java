@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,10 +26,10 @@ final class WardenResources {
     static final int FORBIDDEN = -32003;
 
     private final IntFunction<List<JsonNode>> newestAudit;
-    private final String policyText;
+    private final Supplier<String> policyText;
 
-    /** {@code newestAudit} gives the n newest audit records, newest first; {@code policyText} the policy loaded. */
-    WardenResources(IntFunction<List<JsonNode>> newestAudit, String policyText) {
+    /** {@code newestAudit} gives the n newest audit records, newest first; {@code policyText} the policy in force. */
+    WardenResources(IntFunction<List<JsonNode>> newestAudit, Supplier<String> policyText) {
         this.newestAudit = newestAudit;
         this.policyText = policyText;
     }
@@ -75,6 +76,6 @@ final class WardenResources {
                     .data(Map.of("code", "unauthenticated", "hint", "Connect with a valid bearer token.")).build();
         }
         return new McpSchema.ReadResourceResult(List.of(
-                new McpSchema.TextResourceContents(POLICY, "application/yaml", policyText)));
+                new McpSchema.TextResourceContents(POLICY, "application/yaml", policyText.get())));
     }
 }

@@ -35,7 +35,8 @@ public final class RestServer implements AutoCloseable {
     static final String SESSION_HEADER = "Warden-Session";
 
     /** What the REST front needs from the rest of Warden. */
-    public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit) {}
+    public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
+                               java.util.function.Supplier<JsonNode> policyStatus) {}
 
     private final Dependencies deps;
     private final String host;
@@ -83,6 +84,7 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/actions/{id}/simulate", ctx -> submit(ctx, Mode.SIMULATE));
             routes.post("/v1/undo/{undoId}", this::undo);
             routes.get("/v1/audit", this::audit);
+            routes.get("/v1/policy", this::policyStatus);
             var plans = new PlanRoutes(deps.plans());
             routes.post("/v1/plans", ctx -> plans.submit(ctx, ctx.attribute(PRINCIPAL)));
             var approvals = new ApprovalRoutes(deps.approvals());
@@ -233,6 +235,17 @@ public final class RestServer implements AutoCloseable {
 
     private static long retryAfterSeconds(Outcome.Limited limited) {
         return Math.max(1, java.time.Duration.between(java.time.Instant.now(), limited.retryAt()).toSeconds() + 1);
+    }
+
+    /** Admins: which policy is in force (file, hash, since when) and what the newest reload attempt found. */
+    private void policyStatus(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal.role() != dev.warden.identity.Role.ADMIN) {
+            send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins may read the policy status.",
+                    "Ask an admin, or use an admin token.")));
+            return;
+        }
+        send(ctx, new OutcomeResponses.Response(200, "application/json", deps.policyStatus().get()));
     }
 
     private ActionRegistry registry() {

@@ -45,11 +45,11 @@ final class McpFixture implements AutoCloseable {
         warden.tokens().ensureAdmin(ADMIN);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), warden.policy()::maxRisk,
+        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), role -> warden.policy().maxRisk(role),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
-                config.policyFile(), config.roots(), Clock.systemUTC()), warden.tokens(),
+                warden.policyFile()::text, config.roots(), Clock.systemUTC()), warden.tokens(),
                 "127.0.0.1", 1_048_576);
-        server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database())),
+        server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus),
                 "127.0.0.1", 0, 1_048_576, mcp::mount).start();
     }
 
