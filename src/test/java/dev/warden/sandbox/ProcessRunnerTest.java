@@ -187,7 +187,7 @@ class ProcessRunnerTest {
         assertThat(result.timedOut()).isFalse();
         assertThat(result.stdout().text()).isEqualTo("started\n");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-        assertThat(Processes.gone(Processes.pidFrom(dir.resolve("left.pid")), 5_000)).isTrue();
+        assertThat(Processes.gone(Processes.pidFrom(dir.resolve("left.pid")), 15_000)).isTrue();
     }
 
     @Test
