@@ -8,6 +8,9 @@ import dev.warden.engine.Origin;
 import dev.warden.identity.Principal;
 import dev.warden.json.Json;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
@@ -66,6 +69,66 @@ final class ApprovalRoutes {
         });
     }
 
+    /**
+     * {@code GET /v1/approvals/{id}/stream}: server-sent {@code approval} events with the request now
+     * and at every change (a vote, the decision, the result), ending once it is settled or after
+     * {@link #STREAM_LIMIT}. Polls the store, since the decision may come from another process.
+     */
+    void stream(Context ctx, Principal principal) {
+        var id = ctx.pathParam("id");
+        Approval first;
+        try {
+            first = approvals.get(principal, id);
+        } catch (ActionException e) {
+            RestServer.send(ctx, errorOf(e));
+            return;
+        }
+        ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache").disableCompression();
+        var out = rawOutput(ctx);
+        var until = System.nanoTime() + STREAM_LIMIT.toNanos();
+        var lastBeat = System.nanoTime();
+        String last = null;
+        var approval = first;
+        try {
+            while (true) {
+                var json = Json.write(approval.toJson());
+                if (!json.equals(last)) {
+                    write(out, "event: approval\ndata: " + json + "\n\n");
+                    last = json;
+                    lastBeat = System.nanoTime();
+                } else if (System.nanoTime() - lastBeat > HEARTBEAT.toNanos()) {
+                    write(out, ": waiting\n\n");
+                    lastBeat = System.nanoTime();
+                }
+                if (Approvals.settled(approval) || System.nanoTime() > until) break;
+                Thread.sleep(POLL.toMillis());
+                approval = approvals.get(principal, id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | ActionException e) {
+            // The client went away, or the request can no longer be read: the stream just ends.
+        }
+    }
+
+    /** The servlet's own stream: Javalin's wrapper may hold output back until the handler returns. */
+    static OutputStream rawOutput(Context ctx) {
+        try {
+            return ctx.res().getOutputStream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static final Duration STREAM_LIMIT = Duration.ofMinutes(30);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final Duration POLL = Duration.ofMillis(250);
+
     OutcomeResponses.Response approve(Context ctx, Principal principal) {
         return decide(ctx, principal, true);
     }
@@ -101,15 +164,19 @@ final class ApprovalRoutes {
         try {
             return new OutcomeResponses.Response(200, "application/json", body.get());
         } catch (ActionException e) {
-            int status = switch (e.kind()) {
-                case NOT_FOUND -> 404;
-                case REFUSED -> 403;
-                case CONFLICT -> 409;
-                case BAD_INPUT, LIMIT -> 422;
-                case INTERNAL -> 500;
-            };
-            return OutcomeResponses.problem(Problem.of(status, e.code(), e.getMessage(), e.hint()));
+            return errorOf(e);
         }
+    }
+
+    private static OutcomeResponses.Response errorOf(ActionException e) {
+        int status = switch (e.kind()) {
+            case NOT_FOUND -> 404;
+            case REFUSED -> 403;
+            case CONFLICT -> 409;
+            case BAD_INPUT, LIMIT -> 422;
+            case INTERNAL -> 500;
+        };
+        return OutcomeResponses.problem(Problem.of(status, e.code(), e.getMessage(), e.hint()));
     }
 
     private static OutcomeResponses.Response invalidQuery(String detail) {

@@ -40,8 +40,8 @@ final class PlanRoutes {
             RestServer.send(ctx, OutcomeResponses.of(plans.submit(plan, principal, Origin.REST, confirm, e -> { })));
             return;
         }
-        ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
-        var out = ctx.outputStream();
+        ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache").disableCompression();
+        var out = ApprovalRoutes.rawOutput(ctx);
         var outcome = plans.submit(plan, principal, Origin.REST, confirm, event -> write(out, event.path("event").asString(), event));
         var response = OutcomeResponses.of(outcome);
         var result = Json.object();

@@ -90,6 +90,7 @@ public final class RestServer implements AutoCloseable {
             var approvals = new ApprovalRoutes(deps.approvals());
             routes.get("/v1/approvals", ctx -> send(ctx, approvals.list(ctx, ctx.attribute(PRINCIPAL))));
             routes.get("/v1/approvals/{id}", ctx -> send(ctx, approvals.get(ctx, ctx.attribute(PRINCIPAL))));
+            routes.get("/v1/approvals/{id}/stream", ctx -> approvals.stream(ctx, ctx.attribute(PRINCIPAL)));
             routes.post("/v1/approvals/{id}/approve", ctx -> send(ctx, approvals.approve(ctx, ctx.attribute(PRINCIPAL))));
             routes.post("/v1/approvals/{id}/deny", ctx -> send(ctx, approvals.deny(ctx, ctx.attribute(PRINCIPAL))));
 

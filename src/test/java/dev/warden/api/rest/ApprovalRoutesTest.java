@@ -123,4 +123,39 @@ class ApprovalRoutesTest {
         // A bad body decided nothing.
         assertThat(w.get("/v1/approvals/" + id, RestFixture.ADMIN).body().path("status").asString()).isEqualTo("pending");
     }
+
+    @Test
+    void theStreamSendsTheRequestAtEveryChangeAndEndsWhenItIsSettled() throws Exception {
+        var id = w.post("/v1/actions/fs.mkdir", w.operatorToken, "{\"path\":\"streamed\"}").body().path("approvalId").asString();
+        var request = java.net.http.HttpRequest.newBuilder(w.uri("/v1/approvals/" + id + "/stream"))
+                .header("Authorization", "Bearer " + w.operatorToken).GET().build();
+        var lines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var done = new CompletableFuture<Integer>();
+        Thread.startVirtualThread(() -> {
+            try {
+                var response = java.net.http.HttpClient.newHttpClient().send(request,
+                        java.net.http.HttpResponse.BodyHandlers.ofLines());
+                response.body().forEach(lines::add);
+                done.complete(response.statusCode());
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lines.stream().noneMatch(l -> l.contains("\"status\":\"pending\""))) {
+            assertThat(System.nanoTime()).as("lines so far: %s (status: %s)", lines, done.getNow(-1)).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(w.post("/v1/approvals/" + id + "/approve", RestFixture.ADMIN, "").status()).isEqualTo(200);
+        assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        var events = lines.stream().filter(l -> l.startsWith("data:")).toList();
+        assertThat(events.getFirst()).contains("\"status\":\"pending\"");
+        assertThat(events.getLast()).contains("\"status\":\"executed\"").contains("\"result\"");
+
+        var foreign = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                w.uri("/v1/approvals/" + id + "/stream")).header("Authorization", "Bearer " + w.viewerToken).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(foreign.body()).contains("approval_not_found");
+    }
 }
