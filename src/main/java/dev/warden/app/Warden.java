@@ -11,6 +11,8 @@ import dev.warden.config.WardenConfig;
 import dev.warden.approval.ApprovalStore;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
+import dev.warden.secret.SecretBox;
+import dev.warden.webhook.Webhooks;
 import dev.warden.engine.Plans;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
@@ -63,10 +65,13 @@ public final class Warden implements AutoCloseable {
     private final Journal journal;
     private final PathJail jail;
     private final PolicyFile policy;
+    private final SecretBox secrets;
+    private final Webhooks webhooks;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
-                   Journal journal, PathJail jail, PolicyFile policy) {
+                   Journal journal, PathJail jail, PolicyFile policy,
+                   SecretBox secrets, Webhooks webhooks) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -77,6 +82,8 @@ public final class Warden implements AutoCloseable {
         this.journal = journal;
         this.jail = jail;
         this.policy = policy;
+        this.secrets = secrets;
+        this.webhooks = webhooks;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -107,13 +114,15 @@ public final class Warden implements AutoCloseable {
             actions.add(new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer()));
             actions.add(new UndoAction());
             var registry = new ActionRegistry(actions);
-            var approvalStore = new ApprovalStore(db, clock, config.approvalTtl());
+            var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
+            var webhooks = new Webhooks(db, secrets, clock);
+            var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
             var engine = new Engine(registry, new InputValidator(registry), policy::current, confirmations, journal, audit,
                     approvalStore, db, clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             policy.watch(POLICY_CHECK_INTERVAL, reload -> audit.append(reloadRecord(policy, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy);
+                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -182,6 +191,14 @@ public final class Warden implements AutoCloseable {
             problems.addObject().put("line", p.line()).put("column", p.column()).put("message", p.message());
         }
         return node;
+    }
+
+    public SecretBox secrets() {
+        return secrets;
+    }
+
+    public Webhooks webhooks() {
+        return webhooks;
     }
 
     public PolicyFile policyFile() {

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,12 +32,26 @@ public final class ApprovalStore {
     private final Clock clock;
     private final Duration ttl;
     private final SecureRandom random = new SecureRandom();
+    private final Consumer<Event> listener;
+
+    /** A change others may want to hear of (a webhook): requested, decided (approved or denied), executed. */
+    public record Event(String kind, Approval approval) {
+        public static final String REQUESTED = "approval.requested";
+        public static final String DECIDED = "approval.decided";
+        public static final String EXECUTED = "approval.executed";
+    }
 
     /** {@code ttl}: how long a request waits for its votes before it expires. */
     public ApprovalStore(Database db, Clock clock, Duration ttl) {
+        this(db, clock, ttl, event -> { });
+    }
+
+    /** {@code listener} hears of every change after it is stored; it must not block. */
+    public ApprovalStore(Database db, Clock clock, Duration ttl, Consumer<Event> listener) {
         this.db = db;
         this.clock = clock;
         this.ttl = ttl;
+        this.listener = listener;
     }
 
     /** What the engine knows when policy says approve. */
@@ -65,7 +80,9 @@ public final class ApprovalStore {
                 p.kind().name(), String.join(",", p.actionPatterns()), p.project(), r.risk(), r.reason(), r.rule(),
                 r.preview() == null ? null : Json.write(r.preview()), r.requiredApprovals(), now.toString(),
                 expires.toString(), r.approverRole().id());
-        return find(id).orElseThrow();
+        var opened = find(id).orElseThrow();
+        listener.accept(new Event(Event.REQUESTED, opened));
+        return opened;
     }
 
     /** The request, with a pending one past its expiry marked expired first. */
@@ -132,7 +149,9 @@ public final class ApprovalStore {
                             next.id(), now, id);
                 }
                 c.commit();
-                return read(c, id).orElseThrow();
+                var after = read(c, id).orElseThrow();
+                if (next != ApprovalStatus.PENDING) listener.accept(new Event(Event.DECIDED, after));
+                return after;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -157,6 +176,7 @@ public final class ApprovalStore {
     public void finish(String id, JsonNode result) {
         update("UPDATE approvals SET result = ?, finished_at = ? WHERE id = ?", Json.write(result),
                 clock.instant().toString(), id);
+        find(id).ifPresent(a -> listener.accept(new Event(Event.EXECUTED, a)));
     }
 
     private void expireDue() {

@@ -5,6 +5,7 @@ import dev.warden.audit.AuditQuery;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
 import dev.warden.engine.Plans;
+import dev.warden.webhook.Webhooks;
 import dev.warden.engine.Intent;
 import dev.warden.engine.Mode;
 import dev.warden.engine.Origin;
@@ -36,7 +37,7 @@ public final class RestServer implements AutoCloseable {
 
     /** What the REST front needs from the rest of Warden. */
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
-                               java.util.function.Supplier<JsonNode> policyStatus) {}
+                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks) {}
 
     private final Dependencies deps;
     private final String host;
@@ -85,6 +86,10 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/undo/{undoId}", this::undo);
             routes.get("/v1/audit", this::audit);
             routes.get("/v1/policy", this::policyStatus);
+            var hooks = new WebhookRoutes(deps.webhooks());
+            routes.put("/v1/webhooks/{project}", ctx -> send(ctx, hooks.put(ctx, ctx.attribute(PRINCIPAL))));
+            routes.get("/v1/webhooks/{project}", ctx -> send(ctx, hooks.get(ctx, ctx.attribute(PRINCIPAL))));
+            routes.delete("/v1/webhooks/{project}", ctx -> send(ctx, hooks.delete(ctx, ctx.attribute(PRINCIPAL))));
             var plans = new PlanRoutes(deps.plans());
             routes.post("/v1/plans", ctx -> plans.submit(ctx, ctx.attribute(PRINCIPAL)));
             var approvals = new ApprovalRoutes(deps.approvals());

@@ -1,0 +1,116 @@
+package dev.warden.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.warden.app.Warden;
+import dev.warden.config.WardenConfig;
+import dev.warden.engine.Intent;
+import dev.warden.engine.Origin;
+import dev.warden.engine.Outcome;
+import dev.warden.identity.Principal;
+import dev.warden.identity.Role;
+import dev.warden.json.Json;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real HTTP receiver hears of an approval's request, decision and execution, each signed with the project's secret. */
+class WebhooksTest {
+    record Received(String event, String signature, String body) {}
+
+    @TempDir
+    Path temp;
+
+    HttpServer receiver;
+    final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    Warden warden;
+    Path root;
+
+    @BeforeEach
+    void start() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(new Received(exchange.getRequestHeaders().getFirst("Warden-Event"),
+                    exchange.getRequestHeaders().getFirst("Warden-Signature"), body));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        root = Files.createDirectories(temp.resolve("root"));
+        var data = Files.createDirectories(temp.resolve("data"));
+        Files.writeString(data.resolve("policy.yaml"), """
+                version: 1
+                rules:
+                  - name: mkdir-needs-approval
+                    when: 'action == "fs.mkdir"'
+                    effect: approve
+                """);
+        warden = Warden.open(new WardenConfig("127.0.0.1", 0, data, List.of(root), data.resolve("policy.yaml"), null,
+                1_048_576, Duration.ofMinutes(5)), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        warden.close();
+        receiver.stop(0);
+    }
+
+    @Test
+    void eachStepOfAnApprovalIsDeliveredSigned() throws Exception {
+        var secret = warden.webhooks().set("default", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", null).secret();
+        assertThat(secret).startsWith("whsec_");
+        var olivia = new Principal("tok_o", "olivia", Role.OPERATOR, "default", Principal.Kind.TOKEN, List.of());
+        var held = (Outcome.PendingApproval) warden.engine().submit(
+                Intent.execute("fs.mkdir", Json.parse("{\"path\":\"d\"}"), olivia, Origin.REST));
+        var bea = new Principal("tok_b", "bea", Role.ADMIN, "default", Principal.Kind.TOKEN, List.of());
+        warden.approvals().approve(bea, held.approvalId(), "ok", Origin.REST);
+
+        var events = new java.util.ArrayList<Received>();
+        for (int i = 0; i < 3; i++) {
+            var r = received.poll(10, TimeUnit.SECONDS);
+            assertThat(r).as("delivery %d", i).isNotNull();
+            events.add(r);
+        }
+        assertThat(events).extracting(Received::event)
+                .containsExactlyInAnyOrder("approval.requested", "approval.decided", "approval.executed");
+        for (var e : events) {
+            var parts = e.signature().split(",");
+            var t = parts[0].substring(2);
+            assertThat(parts[1]).isEqualTo("sha256=" + Webhooks.sign(secret, t + "." + e.body()));
+            assertThat(parts[1]).isNotEqualTo("sha256=" + Webhooks.sign("wrong", t + "." + e.body()));
+            assertThat(Json.parse(e.body()).path("approval").path("id").asString()).isEqualTo(held.approvalId());
+        }
+        // The secret is stored sealed, never in clear.
+        try (var c = warden.database().connection(); var ps = c.prepareStatement("SELECT secret_ciphertext FROM webhooks");
+             var rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getString(1)).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void rotatingTheKeyResealsStoredSecretsThatStillWork() throws Exception {
+        var url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        var secret = warden.webhooks().set("default", url, "my-own-secret").secret();
+        assertThat(secret).isEqualTo("my-own-secret");
+        assertThat(warden.secrets().rotate()).isEqualTo(2);
+        assertThat(warden.webhooks().reseal()).isEqualTo(1);
+        var olivia = new Principal("tok_o", "olivia", Role.OPERATOR, "default", Principal.Kind.TOKEN, List.of());
+        warden.engine().submit(Intent.execute("fs.mkdir", Json.parse("{\"path\":\"e\"}"), olivia, Origin.REST));
+        var r = received.poll(10, TimeUnit.SECONDS);
+        var t = r.signature().split(",")[0].substring(2);
+        assertThat(r.signature()).endsWith("sha256=" + Webhooks.sign("my-own-secret", t + "." + r.body()));
+    }
+}
