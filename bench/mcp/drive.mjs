@@ -10,7 +10,8 @@
 // parallel tool calls does): c loops, each sending its next call when its last one is answered.
 // Before each measured interval the same load runs for --warmup seconds, not counted. With
 // --rounds n the targets take turns n times per level and the figures add up over the rounds, so
-// that a burst of other work on the machine does not fall on one target only.
+// that a burst of other work on the machine does not fall on one target only; later rounds warm
+// up for at most 2 s.
 //
 // Every answer is checked: not isError, and its structured content is exactly the 4 KiB of the
 // file. A target that refuses or answers something else stops the run with exit code 1, because a
@@ -161,8 +162,10 @@ async function load(target, c, ms) {
   return latencies;
 }
 
-async function measure(target, c) {
-  if (warmupMs > 0) await load(target, c, warmupMs);
+async function measure(target, c, round) {
+  // Later rounds find the target warm: a short warm-up only brings its connection back to this load.
+  const warm = round === 0 ? warmupMs : Math.min(warmupMs, 2000);
+  if (warm > 0) await load(target, c, warm);
   const server0 = cpuMs(target.pid());
   const client0 = process.cpuUsage();
   const t0 = performance.now();
@@ -230,12 +233,13 @@ try {
     targets.push(target);
     console.log(`${name}: ${target.server?.name} ${target.server?.version}, tool ${target.tool}, server pid ${target.pid() ?? "?"}`);
   }
-  console.log(`each level: ${opt.warmup} s warm-up, then ${opt.duration} s measured, ${rounds} round(s); targets in turn`);
+  console.log(`each level: ${opt.warmup} s warm-up, then ${opt.duration} s measured, ${rounds} round(s)` +
+    ` (warm-up of later rounds at most 2 s); targets in turn`);
   const results = [];
   for (const c of levels) {
     const parts = new Map(targets.map((t) => [t.name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const target of targets) parts.get(target.name).push(await measure(target, c));
+      for (const target of targets) parts.get(target.name).push(await measure(target, c, round));
     }
     for (const target of targets) {
       const r = summarize(target.name, c, parts.get(target.name));
