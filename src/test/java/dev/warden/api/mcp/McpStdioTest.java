@@ -146,6 +146,59 @@ class McpStdioTest {
         }
     }
 
+    @Test
+    void manyCallsInFlightAtOnceAreEachAnsweredExactlyOnce(@TempDir Path temp) throws Exception {
+        // The SDK's stdio transport (2.1.0) dropped a response whenever several calls finished at the
+        // same moment and one sender waited more than 100 ms to enter its outbound sink: the call ran
+        // and was audited, its caller never heard back. A client keeping calls in flight sees that.
+        var root = Files.createDirectories(temp.resolve("root"));
+        Files.writeString(root.resolve("notes.txt"), "x".repeat(4_096));
+        var command = new ArrayList<String>();
+        command.add(javaBin());
+        command.addAll(wardenMcp(temp.resolve("data"), root));
+        var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        int calls = 400;
+        try (var in = process.getOutputStream();
+             var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            send(in, """
+                    {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+            assertThat(Json.parse(out.readLine()).path("id").asInt()).isZero();
+            send(in, """
+                    {"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            var all = new StringBuilder();
+            for (int id = 1; id <= calls; id++) {
+                all.append("{\"jsonrpc\":\"2.0\",\"id\":").append(id)
+                        .append(",\"method\":\"tools/call\",\"params\":{\"name\":\"fs.read\",\"arguments\":{\"path\":\"notes.txt\"}}}\n");
+            }
+            in.write(all.toString().getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            var answers = new java.util.concurrent.ConcurrentHashMap<Integer, Integer>();
+            var reading = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    while (answers.size() < calls) {
+                        var answer = Json.parse(out.readLine());
+                        assertThat(answer.path("result").path("isError").asBoolean()).as(answer.toString()).isFalse();
+                        assertThat(answer.path("result").path("structuredContent").path("size").asInt()).isEqualTo(4_096);
+                        answers.merge(answer.path("id").asInt(), 1, Integer::sum);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try {
+                reading.get(90, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("only " + answers.size() + " of " + calls + " calls were answered within 90 s");
+            }
+            assertThat(answers).hasSize(calls).allSatisfy((id, count) -> assertThat(count).as("answers to %d", id).isOne());
+            in.close();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(out.readLine()).as("nothing after the last answer").isNull();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     private static void send(java.io.OutputStream in, String line) throws java.io.IOException {
         in.write((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();

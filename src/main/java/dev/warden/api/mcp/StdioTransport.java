@@ -1,0 +1,222 @@
+package dev.warden.api.mcp;
+
+import dev.warden.json.Json;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP over a process's stdin and stdout: one session, newline-delimited JSON-RPC. It takes the
+ * place of the SDK's {@code StdioServerTransportProvider} (2.1.0), which loses answers when tool
+ * calls finish at the same moment: every sender must enter one Reactor sink that admits one thread
+ * at a time, and a sender still shut out after 100 ms of spinning gives up ("Failed to enqueue
+ * message"). The call has then run and been audited, but its caller never hears back; on two cores
+ * under load, a client keeping eight calls in flight met this within seconds.
+ *
+ * <p>Here each sender serializes its own message and queues the bytes, which never fails and never
+ * spins; one writer thread writes whatever has gathered and flushes once per batch. One reader
+ * thread passes each line through {@code filter} (a line it maps to null is dropped) and hands the
+ * message to the session, which runs tool calls on its own threads, so a slow call holds up
+ * neither reading nor other answers. The end of the input ends the session.
+ */
+final class StdioTransport implements McpServerTransportProvider {
+    private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
+    /** Longest message read, as the SDK's transport allows; a longer line is skipped, not buffered. */
+    static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+    private static final byte[] STOP = new byte[0];
+    private static final int JSON_RPC_PARSE_ERROR = -32700;
+    private static final int JSON_RPC_INVALID_REQUEST = -32600;
+
+    private final McpJsonMapper mapper;
+    private final InputStream in;
+    private final OutputStream out;
+    private final UnaryOperator<String> filter;
+    private final int maxLineBytes;
+    private final BlockingQueue<byte[]> outbound = new LinkedBlockingQueue<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Thread reader;
+    private final Thread writer;
+    private volatile McpServerSession session;
+    private volatile boolean closed;
+
+    StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<String> filter) {
+        this(mapper, in, out, filter, MAX_LINE_BYTES);
+    }
+
+    StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<String> filter,
+                   int maxLineBytes) {
+        this.mapper = mapper;
+        this.maxLineBytes = maxLineBytes;
+        this.in = in;
+        this.out = new BufferedOutputStream(out, 64 * 1024);
+        this.filter = filter;
+        this.reader = Thread.ofPlatform().name("mcp-stdio-in").daemon(true).unstarted(this::read);
+        this.writer = Thread.ofPlatform().name("mcp-stdio-out").daemon(true).unstarted(this::write);
+    }
+
+    @Override
+    public void setSessionFactory(McpServerSession.Factory factory) {
+        session = factory.create(new SessionTransport());
+        writer.start();
+        reader.start();
+    }
+
+    /** Blocks until the input has ended (the client is gone) or the output broke. */
+    void awaitEnd() throws InterruptedException {
+        ended.await();
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        var current = session;
+        return current == null ? Mono.error(new IllegalStateException("No session to notify"))
+                : current.sendNotification(method, params);
+    }
+
+    @Override
+    public Mono<Void> notifyClient(String sessionId, String method, Object params) {
+        var current = session;
+        if (current == null || !current.getId().equals(sessionId)) {
+            return Mono.error(new IllegalStateException("No session " + sessionId + " on this stdio transport"));
+        }
+        return current.sendNotification(method, params);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.fromRunnable(this::shutDown);
+    }
+
+    /** Writes what is queued (for up to a few seconds), then stops writing. */
+    private void shutDown() {
+        if (closed) return;
+        closed = true;
+        outbound.add(STOP);
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ended.countDown();
+    }
+
+    private void read() {
+        var lines = new LineReader(in, maxLineBytes);
+        try {
+            for (var line = lines.next(); line != null; line = lines.next()) {
+                if (line == LineReader.TOO_LONG) {
+                    log.warn("skipped an inbound message longer than {} bytes", maxLineBytes);
+                    error(JSON_RPC_INVALID_REQUEST, "Message longer than " + maxLineBytes + " bytes");
+                    continue;
+                }
+                if (line.isBlank()) continue;
+                var passed = filter.apply(line);
+                if (passed != null) dispatch(passed);
+            }
+        } catch (IOException e) {
+            if (!closed) log.warn("reading stdin failed; ending the session: {}", e.getMessage());
+        } finally {
+            var current = session;
+            if (current != null) current.close();
+            ended.countDown();
+        }
+    }
+
+    private void dispatch(String line) {
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = McpSchema.deserializeJsonRpcMessage(mapper, line);
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("an inbound line is not a JSON-RPC message: {}", e.getMessage());
+            error(JSON_RPC_PARSE_ERROR, "Parse error: not a JSON-RPC message");
+            return;
+        }
+        // Requests run on the session's own threads; this thread goes straight back to reading.
+        session.handle(message).subscribe(null, e -> log.warn("handling an inbound message failed", e));
+    }
+
+    /** An error that cannot name its request (JSON-RPC's id null), for a line that was unreadable. */
+    private void error(int code, String message) {
+        var body = Json.object();
+        body.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        body.putNull("id");
+        body.putObject("error").put("code", code).put("message", message);
+        outbound.add(Json.write(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write() {
+        try {
+            while (true) {
+                var message = outbound.take();
+                // Write all that has gathered, then flush once: under load many answers share a write.
+                do {
+                    if (message == STOP) {
+                        out.flush();
+                        return;
+                    }
+                    out.write(message);
+                    out.write('\n');
+                } while ((message = outbound.poll()) != null);
+                out.flush();
+            }
+        } catch (IOException e) {
+            if (!closed) log.warn("writing stdout failed; ending the session: {}", e.getMessage());
+            closed = true;
+            ended.countDown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One message as one line: compact JSON has no line breaks but, to be sure, any is made a space. */
+    private byte[] line(McpSchema.JSONRPCMessage message) throws IOException {
+        var bytes = mapper.writeValueAsBytes(message);
+        for (int i = 0; i < bytes.length; i++) {
+            // Inside a JSON string a line break is always escaped, so a raw one can only be whitespace.
+            if (bytes[i] == '\n' || bytes[i] == '\r') bytes[i] = ' ';
+        }
+        return bytes;
+    }
+
+    private final class SessionTransport implements McpServerTransport {
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return Mono.fromCallable(() -> {
+                if (closed) throw new IllegalStateException("The stdio transport is closed");
+                outbound.add(line(message));
+                return null;
+            });
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> type) {
+            return mapper.convertValue(data, type);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return StdioTransport.this.closeGracefully();
+        }
+
+        @Override
+        public void close() {
+            shutDown();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.warden.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CanonicalJsonTest {
+
+    @Test
+    void sortsKeysAtEveryLevelAndWritesNoWhitespace() {
+        var node = Json.parse("{\"b\": [1, {\"z\": true, \"a\": null}], \"a\": \"x\", \"c\": 1.5}");
+        assertThat(CanonicalJson.of(node)).isEqualTo("{\"a\":\"x\",\"b\":[1,{\"a\":null,\"z\":true}],\"c\":1.5}");
+    }
+
+    @Test
+    void escapesQuotesBackslashesAndControlCharactersAndNothingElse() {
+        var node = Json.object().put("k", "say \"hi\"\\ \n\r\t\u0001\u001f é € /");
+        assertThat(CanonicalJson.of(node)).isEqualTo("{\"k\":\"say \\\"hi\\\"\\\\ \\n\\r\\t\\u0001\\u001f é € /\"}");
+    }
+
+    @Test
+    void writesEveryStringExactlyAsTheCharacterByCharacterRuleDoes() {
+        // Hashes in existing audit chains were taken over this form: any string must render the same
+        // bytes as the rule it was first written with, whatever mix of runs and escapes it holds.
+        var random = new Random(42);
+        var alphabet = "ab \"\\\n\r\t\u0000\u0007\u001f\u007féß€😀/";
+        for (int n = 0; n < 2_000; n++) {
+            var text = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int i = 0; i < length; i++) text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            var value = text.toString();
+            assertThat(CanonicalJson.of(Json.object().put("v", value)))
+                    .as("%s", value).isEqualTo("{\"v\":" + reference(value) + "}");
+        }
+    }
+
+    private static String reference(String s) {
+        var out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return out.append('"').toString();
+    }
+}
