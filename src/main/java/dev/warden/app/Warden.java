@@ -21,6 +21,7 @@ import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyFile;
+import dev.warden.policy.Policies;
 import dev.warden.audit.AuditEntry;
 import dev.warden.json.Json;
 import java.time.Duration;
@@ -45,13 +46,15 @@ public final class Warden implements AutoCloseable {
     private static final Duration POLICY_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     /** A reload of the policy file, as the audit trail keeps it: who (Warden), which file, its hash, and whether it took effect. */
-    private static AuditEntry reloadRecord(PolicyFile policy, PolicyFile.Reload reload, Clock clock) {
+    private static AuditEntry reloadRecord(Policies policies, String project, PolicyFile.Reload reload, Clock clock) {
         var input = Json.object();
-        input.put("file", policy.path().toString());
+        var file = project == null ? policies.main() : policies.projects().get(project);
+        input.put("file", file.path().toString());
         input.put("sha256", reload.sha256());
         var problems = input.putArray("problems");
         reload.problems().forEach(p -> problems.add(p.toString()));
-        return new AuditEntry(clock.instant(), "system:warden", "warden", "default", "internal", "policy.reload", "execute",
+        return new AuditEntry(clock.instant(), "system:warden", "warden", project == null ? "default" : project, "internal",
+                "policy.reload", "execute",
                 input, null, null, null, reload.applied() ? "done" : "failed", reload.applied() ? null : "policy_invalid",
                 null, 0, null, null);
     }
@@ -64,13 +67,13 @@ public final class Warden implements AutoCloseable {
     private final TokenService tokens;
     private final Journal journal;
     private final PathJail jail;
-    private final PolicyFile policy;
+    private final Policies policy;
     private final SecretBox secrets;
     private final Webhooks webhooks;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
-                   Journal journal, PathJail jail, PolicyFile policy,
+                   Journal journal, PathJail jail, Policies policy,
                    SecretBox secrets, Webhooks webhooks) {
         this.config = config;
         this.db = db;
@@ -100,7 +103,8 @@ public final class Warden implements AutoCloseable {
         // Compiling the policy's CEL rules and opening the database (Flyway) are the two slow parts
         // of a start, and independent: run them side by side.
         // Rules read the machine's local time (context.hour), as an operator writing them means it.
-        var policyLoad = CompletableFuture.supplyAsync(() -> new PolicyFile(config.policyFile(), Clock.systemDefaultZone()),
+        var policyLoad = CompletableFuture.supplyAsync(() -> new Policies(
+                new PolicyFile(config.policyFile(), Clock.systemDefaultZone()), dataDir.resolve("projects"), Clock.systemDefaultZone()),
                 Thread::startVirtualThread);
         var jail = new PathJail(config.roots());
         var db = Database.openSqlite(dataDir);
@@ -117,10 +121,10 @@ public final class Warden implements AutoCloseable {
             var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
             var webhooks = new Webhooks(db, secrets, clock);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
-            var engine = new Engine(registry, new InputValidator(registry), policy::current, confirmations, journal, audit,
+            var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
                     approvalStore, db, clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
-            policy.watch(POLICY_CHECK_INTERVAL, reload -> audit.append(reloadRecord(policy, reload, clock)));
+            policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
                     new TokenService(db, clock), journal, jail, policy, secrets, webhooks);
         } catch (RuntimeException e) {
@@ -170,18 +174,30 @@ public final class Warden implements AutoCloseable {
         return jail;
     }
 
-    /** The policy in force now (it changes when its file does). */
+    /** The main policy in force now (it changes when its file does). */
     public Policy policy() {
-        return policy.current();
+        return policy.main().current();
+    }
+
+    /** The policy in force for {@code project}: its own file's, else the main one. */
+    public Policy policy(String project) {
+        return policy.forProject(project);
     }
 
     /** The policy in force and the newest reload attempt, as the admin API shows them. */
     public tools.jackson.databind.JsonNode policyStatus() {
+        var node = status(policy.main());
+        var projects = node.putObject("projects");
+        policy.projects().forEach((name, file) -> projects.set(name, status(file)));
+        return node;
+    }
+
+    private static tools.jackson.databind.node.ObjectNode status(PolicyFile file) {
         var node = Json.object();
-        node.put("file", policy.path().toString());
-        node.put("sha256", policy.sha256());
-        node.put("loadedAt", policy.loadedAt().toString());
-        var last = policy.lastReload();
+        node.put("file", file.path().toString());
+        node.put("sha256", file.sha256());
+        node.put("loadedAt", file.loadedAt().toString());
+        var last = file.lastReload();
         var reload = node.putObject("lastReload");
         reload.put("at", last.at().toString());
         reload.put("sha256", last.sha256());
@@ -202,7 +218,7 @@ public final class Warden implements AutoCloseable {
     }
 
     public PolicyFile policyFile() {
-        return policy;
+        return policy.main();
     }
 
     @Override

@@ -32,7 +32,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -48,7 +48,8 @@ public final class Engine {
 
     private final ActionRegistry registry;
     private final InputValidator validator;
-    private final Supplier<Policy> policy;
+    /** The policy that decides for a project (its own, or the main one). */
+    private final Function<String, Policy> policy;
     private final ConfirmationTokens confirmations;
     private final Journal journal;
     private final AuditLog audit;
@@ -59,7 +60,7 @@ public final class Engine {
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(1)).maximumSize(100_000).build();
     private final Clock clock;
 
-    public Engine(ActionRegistry registry, InputValidator validator, Supplier<Policy> policy,
+    public Engine(ActionRegistry registry, InputValidator validator, Function<String, Policy> policy,
                   ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
                   Database database, Clock clock) {
         this.registry = registry;
@@ -111,8 +112,8 @@ public final class Engine {
     }
 
     /** The policy in force now. */
-    Policy policy() {
-        return policy.get();
+    Policy policy(String project) {
+        return policy.apply(project);
     }
 
     ConfirmationTokens confirmations() {
@@ -159,7 +160,7 @@ public final class Engine {
                 if (!inputIncomplete && !worldState) return new Preflight.Refused(e.code(), e.getMessage(), e.hint(), List.of());
             }
         }
-        var decision = policy.get().decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(), risk, Map.of(
+        var decision = policy.apply(intent.principal().project()).decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(), risk, Map.of(
                 "origin", intent.origin().id(),
                 "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
                 "tainted", isTainted(intent))));
@@ -232,7 +233,7 @@ public final class Engine {
         trail.risk = assessment.risk();
 
         // 4 decide
-        var inForce = policy.get();
+        var inForce = policy.apply(intent.principal().project());
         var decision = inForce.decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
                 assessment.risk(), Map.of(
                         "origin", intent.origin().id(),

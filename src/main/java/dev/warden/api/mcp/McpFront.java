@@ -53,12 +53,12 @@ public final class McpFront {
     private final RunningCalls calls = new RunningCalls();
 
     /**
-     * {@code ceiling} gives the highest risk a role may run (the policy's role ceilings);
+     * {@code ceiling} gives the highest risk a principal may run (its role's ceiling in its project's policy);
      * {@code newestAudit} the n newest audit records as JSON, newest first; {@code policyText} the
      * text of the policy in force (it changes when the file is reloaded);
      * {@code roots} the allowed roots, named in the guide prompt.
      */
-    public McpFront(Engine engine, Approvals approvals, Function<Role, Risk> ceiling,
+    public McpFront(Engine engine, Approvals approvals, Function<Principal, Risk> ceiling,
                     IntFunction<List<JsonNode>> newestAudit, Supplier<String> policyText, List<Path> roots, Clock clock) {
         this.engine = engine;
         this.approvals = approvals;

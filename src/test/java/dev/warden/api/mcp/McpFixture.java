@@ -45,7 +45,7 @@ final class McpFixture implements AutoCloseable {
         warden.tokens().ensureAdmin(ADMIN);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), role -> warden.policy().maxRisk(role),
+        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, config.roots(), Clock.systemUTC()), warden.tokens(),
                 "127.0.0.1", 1_048_576);
