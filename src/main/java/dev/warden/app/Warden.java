@@ -11,6 +11,7 @@ import dev.warden.config.WardenConfig;
 import dev.warden.approval.ApprovalStore;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
+import dev.warden.metrics.Metrics;
 import dev.warden.secret.SecretBox;
 import dev.warden.webhook.Webhooks;
 import dev.warden.engine.Plans;
@@ -43,6 +44,8 @@ import java.util.concurrent.CompletionException;
 public final class Warden implements AutoCloseable {
     /** Most plan steps running at once: steps are mostly I/O, but each may start a process. */
     private static final int PLAN_PARALLELISM = 4;
+    /** Below this the audit trail and the journal could soon fail to write. */
+    private static final long MIN_FREE_BYTES = 100L * 1024 * 1024;
     private static final Duration POLICY_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     /** A reload of the policy file, as the audit trail keeps it: who (Warden), which file, its hash, and whether it took effect. */
@@ -70,11 +73,12 @@ public final class Warden implements AutoCloseable {
     private final Policies policy;
     private final SecretBox secrets;
     private final Webhooks webhooks;
+    private final Metrics metrics;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
                    Journal journal, PathJail jail, Policies policy,
-                   SecretBox secrets, Webhooks webhooks) {
+                   SecretBox secrets, Webhooks webhooks, Metrics metrics) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -87,6 +91,7 @@ public final class Warden implements AutoCloseable {
         this.policy = policy;
         this.secrets = secrets;
         this.webhooks = webhooks;
+        this.metrics = metrics;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -121,12 +126,13 @@ public final class Warden implements AutoCloseable {
             var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
             var webhooks = new Webhooks(db, secrets, clock);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
+            var metrics = new Metrics(approvalStore::countPending, () -> audit.stats().records());
             var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
-                    approvalStore, db, clock);
+                    approvalStore, db, metrics, clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks);
+                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -213,6 +219,53 @@ public final class Warden implements AutoCloseable {
         return secrets;
     }
 
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * What {@code GET /readyz} and {@code warden doctor} check: the database takes a write, the audit
+     * writer runs, the data dir has room. {@code ready} is true when all pass.
+     */
+    public tools.jackson.databind.JsonNode readiness() {
+        var node = Json.object();
+        var checks = node.putObject("checks");
+        boolean ready = true;
+        var dbCheck = checks.putObject("database");
+        try (var c = db.writeConnection(); var st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS readiness_probe (x INTEGER)");
+            st.execute("INSERT INTO readiness_probe VALUES (1)");
+            c.rollback();
+            dbCheck.put("ok", true);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            dbCheck.put("ok", false).put("error", e.getMessage());
+            ready = false;
+        }
+        var writer = audit.writerAlive();
+        checks.putObject("auditWriter").put("ok", writer).put("records", audit.stats().records());
+        ready &= writer;
+        var space = checks.putObject("dataDirSpace");
+        try {
+            var usable = Files.getFileStore(config.dataDir()).getUsableSpace();
+            var enough = usable >= MIN_FREE_BYTES;
+            space.put("ok", enough).put("usableBytes", usable).put("minimumBytes", MIN_FREE_BYTES);
+            ready &= enough;
+        } catch (IOException e) {
+            space.put("ok", false).put("error", e.getMessage());
+            ready = false;
+        }
+        node.put("status", ready ? "ready" : "not_ready");
+        return node;
+    }
+
+    /** What the REST front needs, wired from this Warden. */
+    public dev.warden.api.rest.RestServer.Dependencies restDependencies() {
+        return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
+                new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
+                new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")));
+    }
+
     public Webhooks webhooks() {
         return webhooks;
     }
@@ -223,6 +276,7 @@ public final class Warden implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         policy.close();
         audit.close();
         db.close();

@@ -94,6 +94,20 @@ public final class ApprovalStore {
         }
     }
 
+    /** Requests waiting for votes now (not expired). */
+    public long countPending() {
+        try (var c = db.connection(); var ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM approvals WHERE status = 'pending' AND expires_at > ?")) {
+            ps.setString(1, clock.instant().toString());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw storeFailure(e);
+        }
+    }
+
     /** Newest first; {@code project} and {@code status} narrow the list when not null. */
     public List<Approval> list(String project, ApprovalStatus status, int limit) {
         var now = clock.instant().toString();

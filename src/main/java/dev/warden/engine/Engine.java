@@ -55,6 +55,7 @@ public final class Engine {
     private final AuditLog audit;
     private final ApprovalStore approvals;
     private final Limiter limiter;
+    private final EngineObserver observer;
     /** Sessions that read untrusted content, until a day after the last such read. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> tainted =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(1)).maximumSize(100_000).build();
@@ -62,7 +63,7 @@ public final class Engine {
 
     public Engine(ActionRegistry registry, InputValidator validator, Function<String, Policy> policy,
                   ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
-                  Database database, Clock clock) {
+                  Database database, EngineObserver observer, Clock clock) {
         this.registry = registry;
         this.validator = validator;
         this.policy = policy;
@@ -71,6 +72,7 @@ public final class Engine {
         this.audit = audit;
         this.approvals = approvals;
         this.limiter = new Limiter(database, clock);
+        this.observer = observer;
         this.clock = clock;
     }
 
@@ -177,14 +179,17 @@ public final class Engine {
         var trail = new Trail(intent, clock.instant(), started);
         trail.approvalId = approvalId;
         trail.grant = grant;
+        Outcome outcome;
         try {
-            return run(intent, trail);
+            outcome = run(intent, trail);
         } catch (RuntimeException e) {
             // A bug in a stage must still leave an audit record and a usable answer.
             log.error("internal error while handling {}", intent.actionId(), e);
-            return trail.failed(ErrorKind.INTERNAL, "internal_error", "Warden hit an internal error: " + e,
+            outcome = trail.failed(ErrorKind.INTERNAL, "internal_error", "Warden hit an internal error: " + e,
                     "Retry; if it persists, report it with the audit sequence number.", null);
         }
+        observer.outcome(intent, outcome, trail.decision == null ? null : trail.decision.effect(), System.nanoTime() - started);
+        return outcome;
     }
 
     private Outcome run(Intent intent, Trail trail) {
@@ -387,13 +392,16 @@ public final class Engine {
             var undoId = undo == null ? null : undo.id();
             var micros = (System.nanoTime() - startedNanos) / 1_000;
             var p = intent.principal();
-            return audit.append(new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
+            var appending = System.nanoTime();
+            var seq = audit.append(new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
                     intent.actionId(), intent.mode().name().toLowerCase(java.util.Locale.ROOT), intent.input(),
                     risk == null ? null : risk.id(),
                     decision == null ? null : decision.effect().id(),
                     decision == null ? null : approvalId == null ? decision.reason()
                             : decision.reason() + " [approval " + approvalId + "]",
                     outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId), undo);
+            observer.auditAppended(System.nanoTime() - appending);
+            return seq;
         }
 
         Outcome done(String actionId, JsonNode result, UndoRow undo, boolean simulated) {

@@ -32,12 +32,21 @@ import tools.jackson.databind.JsonNode;
 public final class RestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RestServer.class);
     private static final String PRINCIPAL = "warden.principal";
+    private static final String SCRAPER = "warden.scraper";
     /** Names the conversation a request belongs to, for taint; without it, taint is the token's. */
     static final String SESSION_HEADER = "Warden-Session";
 
     /** What the REST front needs from the rest of Warden. */
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
-                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks) {}
+                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health) {}
+
+    /**
+     * Health and metrics: {@code readiness} for {@code /readyz} (a {@code status} of {@code ready} or
+     * not, and each check), {@code metrics} in Prometheus text, and the token a scraper may use for
+     * {@code /metrics} alone (null: only admins may scrape).
+     */
+    public record Health(java.util.function.Supplier<JsonNode> readiness, java.util.function.Supplier<String> metrics,
+                         String scrapeToken) {}
 
     private final Dependencies deps;
     private final String host;
@@ -78,6 +87,12 @@ public final class RestServer implements AutoCloseable {
             var routes = config.routes;
             routes.before(this::authenticate);
             routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            routes.get("/readyz", ctx -> {
+                var body = deps.health().readiness().get();
+                send(ctx, new OutcomeResponses.Response("ready".equals(body.path("status").asString()) ? 200 : 503,
+                        "application/json", body));
+            });
+            routes.get("/metrics", this::metrics);
             routes.get("/openapi.json", this::openApi);
             routes.get("/v1/actions", this::catalog);
             routes.get("/v1/actions/{id}", this::describe);
@@ -135,7 +150,12 @@ public final class RestServer implements AutoCloseable {
     }
 
     private void authenticate(Context ctx) {
-        if (ctx.path().equals("/healthz")) return;
+        if (ctx.path().equals("/healthz") || ctx.path().equals("/readyz")) return;
+        var scrape = deps.health().scrapeToken();
+        if (ctx.path().equals("/metrics") && scrape != null && ("Bearer " + scrape).equals(ctx.header("Authorization"))) {
+            ctx.attribute(SCRAPER, Boolean.TRUE);
+            return;
+        }
         var header = ctx.header("Authorization");
         Optional<Principal> principal = Optional.empty();
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -241,6 +261,17 @@ public final class RestServer implements AutoCloseable {
 
     private static long retryAfterSeconds(Outcome.Limited limited) {
         return Math.max(1, java.time.Duration.between(java.time.Instant.now(), limited.retryAt()).toSeconds() + 1);
+    }
+
+    /** Prometheus text: for the scrape token, or an admin. */
+    private void metrics(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (ctx.attribute(SCRAPER) == null && (principal == null || principal.role() != dev.warden.identity.Role.ADMIN)) {
+            send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins, or the scrape token, may read metrics.",
+                    "Use an admin token, or set WARDEN_METRICS_TOKEN and scrape with it.")));
+            return;
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(deps.health().metrics().get());
     }
 
     /** Admins: which policy is in force (file, hash, since when) and what the newest reload attempt found. */
