@@ -10,26 +10,19 @@ import dev.warden.action.ChangeJournal;
 import dev.warden.action.ErrorKind;
 import dev.warden.action.InputValidator;
 import dev.warden.action.Risk;
-import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditLog;
 import dev.warden.audit.UndoRow;
 import dev.warden.approval.ApprovalStore;
-import dev.warden.json.CanonicalJson;
 import dev.warden.json.Json;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
-import dev.warden.policy.Decision;
 import dev.warden.policy.DecisionRequest;
 import dev.warden.policy.Effect;
 import dev.warden.policy.Policy;
 import dev.warden.store.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -176,7 +169,7 @@ public final class Engine {
 
     private Outcome submit(Intent intent, String approvalId, Grant grant) {
         var started = System.nanoTime();
-        var trail = new Trail(intent, clock.instant(), started);
+        var trail = new Trail(audit, observer, intent, clock.instant(), started);
         trail.approvalId = approvalId;
         trail.grant = grant;
         Outcome outcome;
@@ -372,88 +365,4 @@ public final class Engine {
 
     private record CallContext(ChangeJournal journal, Instant deadline, CallObserver observer) implements ActionContext {}
 
-    /** Collects what the audit record needs as the intent moves through the stages, and writes it. */
-    private final class Trail {
-        final Intent intent;
-        final Instant time;
-        final long startedNanos;
-        Risk risk;
-        Decision decision;
-        String approvalId;
-        Grant grant = Grant.NONE;
-
-        Trail(Intent intent, Instant time, long startedNanos) {
-            this.intent = intent;
-            this.time = time;
-            this.startedNanos = startedNanos;
-        }
-
-        long record(String outcome, String code, JsonNode result, UndoRow undo) {
-            var undoId = undo == null ? null : undo.id();
-            var micros = (System.nanoTime() - startedNanos) / 1_000;
-            var p = intent.principal();
-            var appending = System.nanoTime();
-            var seq = audit.append(new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
-                    intent.actionId(), intent.mode().name().toLowerCase(java.util.Locale.ROOT), intent.input(),
-                    risk == null ? null : risk.id(),
-                    decision == null ? null : decision.effect().id(),
-                    decision == null ? null : approvalId == null ? decision.reason()
-                            : decision.reason() + " [approval " + approvalId + "]",
-                    outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId), undo);
-            observer.auditAppended(System.nanoTime() - appending);
-            return seq;
-        }
-
-        Outcome done(String actionId, JsonNode result, UndoRow undo, boolean simulated) {
-            var seq = record(simulated ? "simulated" : "done", null, result, undo);
-            return new Outcome.Done(actionId, result, risk, undo == null ? null : undo.id(), simulated, seq);
-        }
-
-        Outcome needsConfirmation(String actionId, ConfirmationTokens.Issued issued, JsonNode preview, String reason) {
-            var seq = record("needs_confirmation", "confirmation_required", null, null);
-            return new Outcome.NeedsConfirmation(actionId, issued.token(), issued.expiresAt(), preview, reason, risk, seq);
-        }
-
-        Outcome pendingApproval(String actionId, String id, Instant expiresAt, JsonNode preview, String reason) {
-            var seq = record("pending_approval", "approval_required", null, null);
-            return new Outcome.PendingApproval(actionId, id, expiresAt, preview, reason, risk, seq);
-        }
-
-        Outcome limited(Limiter.Refusal r) {
-            var seq = record("limited", r.code(), null, null);
-            return new Outcome.Limited(r.code(), r.detail(), r.hint(), r.retryAt(), seq);
-        }
-
-        Outcome denied(String code, String reason, String hint, String rule) {
-            var seq = record("denied", code, null, null);
-            return new Outcome.Denied(code, reason, hint, rule, seq);
-        }
-
-        Outcome invalid(String code, String detail, String hint, List<Outcome.FieldError> errors) {
-            var seq = record("invalid", code, null, null);
-            return new Outcome.Invalid(code, detail, hint, errors, seq);
-        }
-
-        Outcome failed(ErrorKind kind, String code, String detail, String hint, JsonNode details) {
-            var seq = record("failed", code, null, null);
-            return new Outcome.Failed(kind, code, detail, hint, details, seq);
-        }
-
-        Outcome fromException(ActionException e) {
-            return switch (e.kind()) {
-                case REFUSED -> denied(e.code(), e.getMessage(), e.hint(), null);
-                case BAD_INPUT -> invalid(e.code(), e.getMessage(), e.hint(), List.of());
-                default -> failed(e.kind(), e.code(), e.getMessage(), e.hint(), e.details());
-            };
-        }
-    }
-
-    static String digest(JsonNode result) {
-        try {
-            var sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(CanonicalJson.of(result).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -9,7 +9,6 @@ import dev.warden.engine.Mode;
 import dev.warden.engine.Origin;
 import dev.warden.engine.Outcome;
 import dev.warden.identity.Principal;
-import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;

@@ -5,7 +5,6 @@ import dev.warden.action.ActionRegistry;
 import dev.warden.action.ActionSpec;
 import dev.warden.action.Risk;
 import dev.warden.identity.Principal;
-import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
