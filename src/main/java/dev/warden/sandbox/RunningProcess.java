@@ -30,6 +30,7 @@ public final class RunningProcess {
     private final OutputCapture stderr;
     private final String level;
     private final List<String> enforced;
+    private final Finisher finisher;
     private final ReentrantLock awaiting = new ReentrantLock();
     private volatile boolean cancelled;
     private volatile boolean finished;
@@ -38,6 +39,11 @@ public final class RunningProcess {
 
     RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
                    int outputCap, byte[] stdin, String level, List<String> enforced) {
+        this(process, ownGroup, startNanos, timeout, killGrace, outputCap, stdin, level, enforced, Finisher.NONE);
+    }
+
+    RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
+                   int outputCap, byte[] stdin, String level, List<String> enforced, Finisher finisher) {
         this.process = process;
         this.ownGroup = ownGroup;
         this.startNanos = startNanos;
@@ -45,6 +51,7 @@ public final class RunningProcess {
         this.killGrace = killGrace;
         this.level = level;
         this.enforced = List.copyOf(enforced);
+        this.finisher = finisher;
         var pid = process.pid();
         this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid);
         this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid);
@@ -131,8 +138,8 @@ public final class RunningProcess {
         long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
         if (interrupted) Thread.currentThread().interrupt();
         finished = true;
-        return new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
-                level, enforced);
+        return finisher.finish(new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
+                level, enforced));
     }
 
     /** The exit code of a leader that has exited or was just sent SIGKILL. */
