@@ -39,6 +39,7 @@ public final class Policy {
     private final Clock clock;
     private final int maxPlanSteps;
     private final List<PolicyInvariant> invariants;
+    private final SandboxPolicy sandbox;
 
     private Policy(String source, PolicyReader.Parts parts, Clock clock) {
         this.source = source;
@@ -51,6 +52,12 @@ public final class Policy {
         this.clock = clock;
         this.maxPlanSteps = parts.maxPlanSteps();
         this.invariants = List.copyOf(parts.invariants());
+        this.sandbox = parts.sandbox();
+    }
+
+    /** The {@code sandbox} section: default and minimum level, network, limits of isolated runs, preview lifetime. */
+    public SandboxPolicy sandbox() {
+        return sandbox;
     }
 
     /** Post-conditions checked after every plan, besides the plan's own. */

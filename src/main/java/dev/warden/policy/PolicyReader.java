@@ -15,7 +15,8 @@ import java.util.Map;
  * instead of stopping at the first, so that one run of {@code policy validate} shows them all.
  */
 final class PolicyReader {
-    private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans", "invariants");
+    private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans", "invariants",
+            "sandbox");
     private static final List<String> RULE_KEYS = List.of("name", "when", "effect", "reason");
     private static final String EFFECTS = "allow, deny, confirm or approve";
     private static final String RISKS = "read, low, medium, high or critical";
@@ -24,7 +25,7 @@ final class PolicyReader {
     record Compiled(Rule rule, CelRuntime.Program program) {}
 
     record Parts(Map<Role, Risk> roles, Effect defaultEffect, List<Compiled> rules, int maxPlanSteps,
-                 List<PolicyInvariant> invariants) {}
+                 List<PolicyInvariant> invariants, SandboxPolicy sandbox) {}
 
     static final int DEFAULT_MAX_PLAN_STEPS = 50;
 
@@ -54,15 +55,16 @@ final class PolicyReader {
         var root = YamlTree.read(yaml, source, problems);
         if (root == null) {
             if (problems.isEmpty()) problem(1, 1, "", "the policy is empty; it needs at least 'version: 1'");
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of());
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), SandboxPolicy.DEFAULT);
         }
         if (!(root instanceof YamlTree.Mapping top)) {
             problem(root, "a policy is a mapping with the keys " + String.join(", ", TOP_KEYS));
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of());
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), SandboxPolicy.DEFAULT);
         }
         YamlTree.Node version = null;
         int maxPlanSteps = DEFAULT_MAX_PLAN_STEPS;
         List<PolicyInvariant> invariants = List.of();
+        var sandbox = SandboxPolicy.DEFAULT;
         for (var entry : top.entries()) {
             var value = entry.value();
             switch (entry.key()) {
@@ -72,6 +74,7 @@ final class PolicyReader {
                 case "rules" -> readRules(value, rules);
                 case "plans" -> maxPlanSteps = readPlans(value);
                 case "invariants" -> invariants = PolicyInvariant.read(value, this::problem);
+                case "sandbox" -> sandbox = SandboxPolicy.read(value, this::problem);
                 default -> problem(entry.line(), entry.column(), entry.key(), unknownKey(entry.key(), TOP_KEYS));
             }
         }
@@ -80,7 +83,8 @@ final class PolicyReader {
         } else if (!(version instanceof YamlTree.Scalar s) || !"1".equals(s.text())) {
             problem(version, "unsupported version " + text(version) + "; this Warden reads version 1");
         }
-        return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules, maxPlanSteps, invariants);
+        return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules, maxPlanSteps, invariants,
+                sandbox);
     }
 
     /** {@code plans: {maxSteps: N}}: the most steps one plan may have. */
