@@ -5,6 +5,8 @@ import dev.warden.action.ActionRegistry;
 import dev.warden.action.InputValidator;
 import dev.warden.actions.fs.FileActions;
 import dev.warden.actions.journal.UndoAction;
+import dev.warden.actions.preview.PreviewCommitAction;
+import dev.warden.actions.preview.PreviewDiscardAction;
 import dev.warden.actions.shell.ShellExecAction;
 import dev.warden.audit.AuditLog;
 import dev.warden.config.WardenConfig;
@@ -18,13 +20,21 @@ import dev.warden.identity.TokenService;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
+import dev.warden.policy.SandboxPolicy;
+import dev.warden.preview.PreviewStore;
+import dev.warden.sandbox.CgroupLimits;
 import dev.warden.sandbox.ProcessLimits;
 import dev.warden.sandbox.ProcessRunner;
+import dev.warden.sandbox.SandboxLevel;
+import dev.warden.sandbox.SandboxSettings;
+import dev.warden.sandbox.Sandboxes;
 import dev.warden.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,10 +56,11 @@ public final class Warden implements AutoCloseable {
     private final Journal journal;
     private final PathJail jail;
     private final Policy policy;
+    private final Sandboxes sandboxes;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
-                   Journal journal, PathJail jail, Policy policy) {
+                   Journal journal, PathJail jail, Policy policy, Sandboxes sandboxes) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -60,6 +71,7 @@ public final class Warden implements AutoCloseable {
         this.journal = journal;
         this.jail = jail;
         this.policy = policy;
+        this.sandboxes = sandboxes;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -85,19 +97,31 @@ public final class Warden implements AutoCloseable {
             var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
                     config.confirmationTtl(), db, clock);
             var actions = new ArrayList<Action>(FileActions.all(jail));
-            actions.add(new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer()));
+            var sandboxes = sandboxes(policy.sandbox(), jail, dataDir);
+            var previews = new PreviewStore(db, dataDir.resolve("previews"), clock);
+            actions.add(new ShellExecAction(jail, sandboxes, previews, new CommandAnalyzer()));
             actions.add(new UndoAction());
+            actions.add(new PreviewCommitAction(jail, previews));
+            actions.add(new PreviewDiscardAction(previews));
             var registry = new ActionRegistry(actions);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl());
             var engine = new Engine(registry, new InputValidator(registry), () -> policy, confirmations, journal, audit,
                     approvalStore, clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy);
+                    new TokenService(db, clock), journal, jail, policy, sandboxes);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /** The sandbox levels as the policy sets them. */
+    private static Sandboxes sandboxes(SandboxPolicy p, PathJail jail, Path dataDir) {
+        var settings = new SandboxSettings(SandboxLevel.parse(p.defaultLevel()).orElseThrow(),
+                SandboxLevel.parse(p.minimum()).orElseThrow(), p.network(),
+                new CgroupLimits(p.memoryMb() << 20, p.pids(), p.cpus()), Duration.ofMinutes(p.previewTtlMinutes()));
+        return Sandboxes.open(new ProcessRunner(ProcessLimits.defaults()), settings, jail.roots(), dataDir);
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -143,6 +167,11 @@ public final class Warden implements AutoCloseable {
 
     public Policy policy() {
         return policy;
+    }
+
+    /** The sandbox levels; {@code sandboxes().capabilityReport()} is what this machine's sandbox can do. */
+    public Sandboxes sandboxes() {
+        return sandboxes;
     }
 
     @Override

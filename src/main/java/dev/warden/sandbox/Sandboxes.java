@@ -52,6 +52,21 @@ public final class Sandboxes {
         this.probe = () -> Capabilities.processOnly("this Warden was set up with the process level only");
     }
 
+    /**
+     * The sandboxes of a Warden whose data dir is {@code dataDir}: the data dir is hidden from
+     * isolated commands, and the capabilities are probed in a scratch directory inside it.
+     */
+    public static Sandboxes open(ProcessRunner base, SandboxSettings settings, List<Path> roots, Path dataDir) {
+        Path data;
+        try {
+            data = dataDir.toRealPath();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot resolve the data dir " + dataDir, e);
+        }
+        var scratch = data.resolve("sandbox").resolve("probe-" + ProcessHandle.current().pid());
+        return new Sandboxes(base, settings, roots, List.of(data), () -> CapabilityProbe.probe(base, scratch));
+    }
+
     /** Only the {@code process} level, run by {@code process}; other levels fail closed. */
     public static Sandboxes processOnly(Sandbox process) {
         return new Sandboxes(process);
