@@ -6,8 +6,15 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Drains one output stream of a process on its own virtual thread, so a chatty process never
- * blocks on a full pipe, and keeps the first and last half of the cap.
+ * Drains one output stream of a process on its own thread, so a chatty process never blocks on a
+ * full pipe, and keeps the first and last half of the cap.
+ *
+ * <p>The JDK closes a process's output pipe as soon as the process exits, after taking what is
+ * buffered, unless a reader holds the stream's monitor in {@code read}. The drain loop therefore
+ * holds that monitor from its start to the pipe's real end, on a platform thread that starts at
+ * once (a virtual thread may wait for a carrier longer than a short command runs): the end of the
+ * stream then means that every writer closed it, which is how {@link RunningProcess} knows that a
+ * background child still holds the output.
  */
 final class OutputCapture {
     private static final int CHUNK = 16 * 1024;
@@ -25,7 +32,7 @@ final class OutputCapture {
     private OutputCapture(InputStream in, int cap, String name) {
         this.headCap = cap - cap / 2;
         this.tailCap = cap / 2;
-        this.reader = Thread.ofVirtual().name(name).start(() -> drain(in));
+        this.reader = Thread.ofPlatform().daemon().name(name).start(() -> drain(in));
     }
 
     static OutputCapture start(InputStream in, int cap, String name) {
@@ -45,9 +52,11 @@ final class OutputCapture {
     private void drain(InputStream in) {
         var buf = new byte[CHUNK];
         try (in) {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                if (n > 0) append(buf, n);
+            synchronized (in) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    if (n > 0) append(buf, n);
+                }
             }
         } catch (IOException e) {
             // The stream was closed under us: what was read so far is the output.
