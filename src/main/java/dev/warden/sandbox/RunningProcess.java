@@ -38,11 +38,6 @@ public final class RunningProcess {
     private ProcessResult result;
 
     RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
-                   int outputCap, byte[] stdin, String level, List<String> enforced) {
-        this(process, ownGroup, startNanos, timeout, killGrace, outputCap, stdin, level, enforced, Finisher.NONE);
-    }
-
-    RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
                    int outputCap, byte[] stdin, String level, List<String> enforced, Finisher finisher) {
         this.process = process;
         this.ownGroup = ownGroup;

@@ -161,13 +161,18 @@ public final class Sandboxes {
         String why = null;
         if (dir.startsWith(root) || root.startsWith(dir)) {
             why = "the preview directory " + dir + " and the root " + root + " overlap; Warden's data dir must be outside the roots";
-        } else if (root.toString().matches(".*[,:\\\\\\s].*")) {
-            why = "the root " + root + " has a comma, colon, backslash or blank in its path, which overlay mount options cannot carry";
+        } else if (unsafeForOptions(root) || unsafeForOptions(dir)) {
+            why = "the path of the root " + root + " or of the preview directory " + dir
+                    + " has a comma, colon, backslash or blank, which overlay mount options cannot carry";
         }
         if (why != null) {
             throw new ActionException(ErrorKind.INTERNAL, "sandbox_unavailable", "A preview cannot be made here: " + why + ".",
                     "Use sandbox 'isolated' or move the data dir or the root.", Json.object().put("level", "preview").put("reason", why));
         }
+    }
+
+    private static boolean unsafeForOptions(Path path) {
+        return path.toString().matches(".*[,:\\\\\\s].*");
     }
 
     private IsolatedRunner isolated() {
