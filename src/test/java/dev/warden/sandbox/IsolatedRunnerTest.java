@@ -115,6 +115,41 @@ class IsolatedRunnerTest {
     }
 
     @Test
+    void thePolicyMayAllowTheNetwork() throws Exception {
+        fx = SandboxFixture.create(base.resolve("net"), SandboxSettings.defaults().withNetwork(true));
+        try (var server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            var acceptor = Thread.ofVirtual().start(() -> {
+                try (var socket = server.accept()) {
+                    socket.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    // the test fails on the exit code below
+                }
+            });
+            var connect = "echo hello > /dev/tcp/127.0.0.1/" + server.getLocalPort();
+
+            var result = fx.sandboxes().start(SandboxLevel.ISOLATED, fx.spec(Command.argv("bash", "-c", connect))).await();
+
+            assertThat(result.exitCode()).as(result.stderr().text()).isZero();
+            assertThat(result.enforced()).doesNotContain("no_network").contains("namespaces=mount,pid,ipc,uts");
+            acceptor.join(2000);
+        }
+    }
+
+    @Test
+    void theCpuQuotaSlowsABusyLoop() {
+        var loop = Command.script("i=0; while [ $i -lt 150000 ]; do i=$((i + 1)); done");
+        var free = fx.sandboxes().start(SandboxLevel.PROCESS, fx.spec(loop).withTimeout(Duration.ofSeconds(60))).await();
+        fx = SandboxFixture.create(base.resolve("cpu"), SandboxSettings.defaults().withCgroup(new CgroupLimits(256L << 20, 64, 0.1)));
+
+        var limited = fx.sandboxes().start(SandboxLevel.ISOLATED, fx.spec(loop).withTimeout(Duration.ofSeconds(60))).await();
+
+        assertThat(limited.exitCode()).isZero();
+        assertThat(limited.enforced()).contains("cgroup_cpus=0.1");
+        // A tenth of a CPU: about ten times as long as with a whole one; three times leaves room for a busy machine.
+        assertThat(limited.durationMs()).as("free run took %d ms", free.durationMs()).isGreaterThan(3 * free.durationMs());
+    }
+
+    @Test
     void aForkBombIsContainedByThePidsLimit() {
         fx = SandboxFixture.create(base.resolve("bomb"), SandboxSettings.defaults().withCgroup(new CgroupLimits(256L << 20, 64, 1.0)));
         var spec = fx.spec(Command.script("bomb() { bomb | bomb & }; bomb; sleep 2; echo survived"))
