@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * Drains one output stream of a process on its own thread, so a chatty process never blocks on a
@@ -28,15 +29,28 @@ final class OutputCapture {
     private int tailLen;
     private long total;
     private final Thread reader;
+    private final BooleanSupplier writerAlive;
+    private volatile boolean startedLate;
 
-    private OutputCapture(InputStream in, int cap, String name) {
+    private OutputCapture(InputStream in, int cap, String name, BooleanSupplier writerAlive) {
         this.headCap = cap - cap / 2;
         this.tailCap = cap / 2;
+        this.writerAlive = writerAlive;
         this.reader = Thread.ofPlatform().daemon().name(name).start(() -> drain(in));
     }
 
-    static OutputCapture start(InputStream in, int cap, String name) {
-        return new OutputCapture(in, cap, name);
+    /** Drains {@code in}, the output of a process for which {@code writerAlive} tells whether it still runs. */
+    static OutputCapture start(InputStream in, int cap, String name, BooleanSupplier writerAlive) {
+        return new OutputCapture(in, cap, name, writerAlive);
+    }
+
+    /**
+     * True when the process had already exited before this capture held the stream: the JDK may
+     * then have closed the pipe itself, so the end of the stream says nothing about whether a
+     * background child still holds it.
+     */
+    boolean endUncertain() {
+        return startedLate;
     }
 
     /** True once the stream reached its end (every writer closed it) within {@code wait}. */
@@ -53,6 +67,8 @@ final class OutputCapture {
         var buf = new byte[CHUNK];
         try (in) {
             synchronized (in) {
+                // The JDK marks the process exited before it takes the monitor to close the pipe: alive now means it has not.
+                if (!writerAlive.getAsBoolean()) startedLate = true;
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     if (n > 0) append(buf, n);

@@ -48,8 +48,8 @@ public final class RunningProcess {
         this.enforced = List.copyOf(enforced);
         this.finisher = finisher;
         var pid = process.pid();
-        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid);
-        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid);
+        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid, process::isAlive);
+        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid, process::isAlive);
         feed(process, stdin);
     }
 
@@ -124,8 +124,10 @@ public final class RunningProcess {
             }
         }
         int exit = exitCode();
-        if (!(stdout.awaitEnd(DRAIN_GRACE) && stderr.awaitEnd(DRAIN_GRACE))) {
-            // The leader is gone but something it started still holds the output open.
+        boolean ended = stdout.awaitEnd(DRAIN_GRACE) && stderr.awaitEnd(DRAIN_GRACE);
+        if (!ended || stdout.endUncertain() || stderr.endUncertain()) {
+            // The leader is gone but something it started still holds the output open, or the
+            // command ended before its output was being read and nobody can tell.
             killLeftovers();
             stdout.awaitEnd(DRAIN_AFTER_KILL);
             stderr.awaitEnd(DRAIN_AFTER_KILL);

@@ -14,12 +14,12 @@ import dev.warden.guard.CommandAnalysis;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
 import dev.warden.json.Json;
+import dev.warden.preview.PreviewStore;
 import dev.warden.sandbox.CapturedOutput;
 import dev.warden.sandbox.Command;
 import dev.warden.sandbox.ProcessResult;
 import dev.warden.sandbox.ProcessSpec;
 import dev.warden.sandbox.RunningProcess;
-import dev.warden.preview.PreviewStore;
 import dev.warden.sandbox.Sandbox;
 import dev.warden.sandbox.SandboxLevel;
 import dev.warden.sandbox.Sandboxes;
@@ -104,8 +104,10 @@ public final class ShellExecAction implements Action {
         workingDirectory(request);
         var level = level(request);
         var analysis = analyzer.apply(request.command());
-        if (level == SandboxLevel.PREVIEW && !sandboxes.settings().network() && analysis.risk().atLeast(Risk.LOW)) {
-            // Nothing outside the overlay can change: the risk is in committing, which is assessed then.
+        if (level == SandboxLevel.PREVIEW && !sandboxes.settings().network() && sandboxes.capabilities().root()
+                && analysis.risk().atLeast(Risk.LOW)) {
+            // Nothing outside the overlay can change (no network, read-only elsewhere, another uid without
+            // capabilities, own pid namespace): the risk is in committing, which is assessed then.
             var reasons = new ArrayList<>(analysis.reasons());
             reasons.add("preview: runs against an overlay without network; nothing real changes until preview.commit"
                     + " (assessed as " + analysis.risk().id() + " otherwise)");
