@@ -5,6 +5,8 @@ import dev.warden.action.ActionRegistry;
 import dev.warden.action.InputValidator;
 import dev.warden.actions.fs.FileActions;
 import dev.warden.actions.journal.UndoAction;
+import dev.warden.actions.preview.PreviewCommitAction;
+import dev.warden.actions.preview.PreviewDiscardAction;
 import dev.warden.actions.shell.ShellExecAction;
 import dev.warden.audit.AuditLog;
 import dev.warden.config.WardenConfig;
@@ -26,13 +28,21 @@ import dev.warden.policy.Policies;
 import dev.warden.audit.AuditEntry;
 import dev.warden.json.Json;
 import java.time.Duration;
+import dev.warden.policy.SandboxPolicy;
+import dev.warden.preview.PreviewStore;
+import dev.warden.sandbox.CgroupLimits;
 import dev.warden.sandbox.ProcessLimits;
 import dev.warden.sandbox.ProcessRunner;
+import dev.warden.sandbox.SandboxLevel;
+import dev.warden.sandbox.SandboxSettings;
+import dev.warden.sandbox.Sandboxes;
 import dev.warden.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,11 +84,12 @@ public final class Warden implements AutoCloseable {
     private final SecretBox secrets;
     private final Webhooks webhooks;
     private final Metrics metrics;
+    private final Sandboxes sandboxes;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
                    Journal journal, PathJail jail, Policies policy,
-                   SecretBox secrets, Webhooks webhooks, Metrics metrics) {
+                   SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -92,6 +103,7 @@ public final class Warden implements AutoCloseable {
         this.secrets = secrets;
         this.webhooks = webhooks;
         this.metrics = metrics;
+        this.sandboxes = sandboxes;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -120,8 +132,13 @@ public final class Warden implements AutoCloseable {
             var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
                     config.confirmationTtl(), db, clock);
             var actions = new ArrayList<Action>(FileActions.all(jail));
-            actions.add(new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer()));
+            // Sandbox settings are read once, from the main policy: a reload does not change them (yet).
+            var sandboxes = sandboxes(policy.main().current().sandbox(), jail, dataDir);
+            var previews = new PreviewStore(db, dataDir.resolve("previews"), clock);
+            actions.add(new ShellExecAction(jail, sandboxes, previews, new CommandAnalyzer()));
             actions.add(new UndoAction());
+            actions.add(new PreviewCommitAction(jail, previews));
+            actions.add(new PreviewDiscardAction(previews));
             var registry = new ActionRegistry(actions);
             var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
             var webhooks = new Webhooks(db, secrets, clock);
@@ -132,11 +149,19 @@ public final class Warden implements AutoCloseable {
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics);
+                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics, sandboxes);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /** The sandbox levels as the policy sets them. */
+    private static Sandboxes sandboxes(SandboxPolicy p, PathJail jail, Path dataDir) {
+        var settings = new SandboxSettings(SandboxLevel.parse(p.defaultLevel()).orElseThrow(),
+                SandboxLevel.parse(p.minimum()).orElseThrow(), p.network(),
+                new CgroupLimits(p.memoryMb() << 20, p.pids(), p.cpus()), Duration.ofMinutes(p.previewTtlMinutes()));
+        return Sandboxes.open(new ProcessRunner(ProcessLimits.defaults()), settings, jail.roots(), dataDir);
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -272,6 +297,11 @@ public final class Warden implements AutoCloseable {
 
     public PolicyFile policyFile() {
         return policy.main();
+    }
+
+    /** The sandbox levels; {@code sandboxes().capabilityReport()} is what this machine's sandbox can do. */
+    public Sandboxes sandboxes() {
+        return sandboxes;
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class RunningProcess {
     private final OutputCapture stderr;
     private final String level;
     private final List<String> enforced;
+    private final Finisher finisher;
     private final ReentrantLock awaiting = new ReentrantLock();
     private volatile boolean cancelled;
     private volatile boolean finished;
@@ -37,7 +38,7 @@ public final class RunningProcess {
     private ProcessResult result;
 
     RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
-                   int outputCap, byte[] stdin, String level, List<String> enforced) {
+                   int outputCap, byte[] stdin, String level, List<String> enforced, Finisher finisher) {
         this.process = process;
         this.ownGroup = ownGroup;
         this.startNanos = startNanos;
@@ -45,9 +46,10 @@ public final class RunningProcess {
         this.killGrace = killGrace;
         this.level = level;
         this.enforced = List.copyOf(enforced);
+        this.finisher = finisher;
         var pid = process.pid();
-        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid);
-        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid);
+        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid, process::isAlive);
+        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid, process::isAlive);
         feed(process, stdin);
     }
 
@@ -122,8 +124,10 @@ public final class RunningProcess {
             }
         }
         int exit = exitCode();
-        if (!(stdout.awaitEnd(DRAIN_GRACE) && stderr.awaitEnd(DRAIN_GRACE))) {
-            // The leader is gone but something it started still holds the output open.
+        boolean ended = stdout.awaitEnd(DRAIN_GRACE) && stderr.awaitEnd(DRAIN_GRACE);
+        if (!ended || stdout.endUncertain() || stderr.endUncertain()) {
+            // The leader is gone but something it started still holds the output open, or the
+            // command ended before its output was being read and nobody can tell.
             killLeftovers();
             stdout.awaitEnd(DRAIN_AFTER_KILL);
             stderr.awaitEnd(DRAIN_AFTER_KILL);
@@ -131,8 +135,8 @@ public final class RunningProcess {
         long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
         if (interrupted) Thread.currentThread().interrupt();
         finished = true;
-        return new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
-                level, enforced);
+        return finisher.finish(new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
+                level, enforced));
     }
 
     /** The exit code of a leader that has exited or was just sent SIGKILL. */

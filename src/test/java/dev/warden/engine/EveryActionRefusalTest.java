@@ -44,7 +44,9 @@ class EveryActionRefusalTest {
                 Map.entry("fs.delete", "{\"path\":\"a.txt\"}"),
                 Map.entry("fs.mkdir", "{\"path\":\"newdir\"}"),
                 Map.entry("shell.exec", "{\"argv\":[\"touch\",\"ran.txt\"]}"),
-                Map.entry("journal.undo", "{\"undoId\":\"u_aaaaaaaaaaaa\"}"));
+                Map.entry("journal.undo", "{\"undoId\":\"u_aaaaaaaaaaaa\"}"),
+                Map.entry("preview.commit", "{\"previewId\":\"pv_00000000000000000000\"}"),
+                Map.entry("preview.discard", "{\"previewId\":\"pv_00000000000000000000\"}"));
     }
 
     @Test

@@ -99,6 +99,8 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/actions/{id}", ctx -> submit(ctx, Mode.EXECUTE));
             routes.post("/v1/actions/{id}/simulate", ctx -> submit(ctx, Mode.SIMULATE));
             routes.post("/v1/undo/{undoId}", this::undo);
+            routes.post("/v1/previews/{id}/commit", ctx -> byId(ctx, "preview.commit", "previewId"));
+            routes.post("/v1/previews/{id}/discard", ctx -> byId(ctx, "preview.discard", "previewId"));
             routes.get("/v1/audit", this::audit);
             routes.get("/v1/policy", this::policyStatus);
             var hooks = new WebhookRoutes(deps.webhooks());
@@ -200,6 +202,14 @@ public final class RestServer implements AutoCloseable {
         Principal principal = ctx.attribute(PRINCIPAL);
         var input = Json.object().put("undoId", ctx.pathParam("undoId"));
         var intent = new Intent("journal.undo", input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId());
+        send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
+    }
+
+    /** A route that names one thing by id and stands for an action on it, e.g. a preview's commit. */
+    private void byId(Context ctx, String actionId, String field) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        var input = Json.object().put(field, ctx.pathParam("id"));
+        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId());
         send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
     }
 
