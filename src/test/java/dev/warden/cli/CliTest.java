@@ -162,6 +162,17 @@ class CliTest {
     }
 
     @Test
+    void doctorReportsReadinessAndTheSandboxCapabilities() {
+        var text = warden("doctor");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("ok   database").contains("ok   auditWriter").contains("Sandbox on this machine");
+        var json = warden("doctor", "--json");
+        assertThat(json.exit()).isZero();
+        assertThat(json.json().path("readiness").path("status").asString()).isEqualTo("ready");
+        assertThat(json.json().path("sandbox").isObject()).isTrue();
+    }
+
+    @Test
     void auditVerifyPassesOnAnIntactChainAndNamesTheEditedRecord() throws Exception {
         for (int i = 0; i < 5; i++) warden("run", "fs.stat", "path=.");
         var ok = wardenNoRoot("audit", "verify");
