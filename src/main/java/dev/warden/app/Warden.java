@@ -44,6 +44,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -85,11 +86,12 @@ public final class Warden implements AutoCloseable {
     private final Webhooks webhooks;
     private final Metrics metrics;
     private final Sandboxes sandboxes;
+    private final Telemetry telemetry;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
                    Journal journal, PathJail jail, Policies policy,
-                   SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes) {
+                   SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -104,9 +106,15 @@ public final class Warden implements AutoCloseable {
         this.webhooks = webhooks;
         this.metrics = metrics;
         this.sandboxes = sandboxes;
+        this.telemetry = telemetry;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
+        return open(config, clock, List.of());
+    }
+
+    /** As {@link #open(WardenConfig, Clock)}, with span processors of the caller's (tests read spans this way). */
+    public static Warden open(WardenConfig config, Clock clock, List<io.opentelemetry.sdk.trace.SpanProcessor> spanProcessors) {
         var dataDir = config.dataDir();
         try {
             Files.createDirectories(dataDir);
@@ -144,12 +152,13 @@ public final class Warden implements AutoCloseable {
             var webhooks = new Webhooks(db, secrets, clock);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
             var metrics = new Metrics(approvalStore::countPending, () -> audit.stats().records());
+            var telemetry = Telemetry.open(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), spanProcessors);
             var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
-                    approvalStore, db, metrics, clock);
+                    approvalStore, db, metrics, telemetry.tracer(), clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics, sandboxes);
+                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -288,7 +297,8 @@ public final class Warden implements AutoCloseable {
     public dev.warden.api.rest.RestServer.Dependencies restDependencies() {
         return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
                 new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
-                new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")));
+                new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
+                telemetry.api());
     }
 
     public Webhooks webhooks() {
@@ -306,6 +316,7 @@ public final class Warden implements AutoCloseable {
 
     @Override
     public void close() {
+        telemetry.close();
         metrics.close();
         policy.close();
         audit.close();

@@ -17,7 +17,9 @@ import dev.warden.json.Json;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.DecisionRequest;
+import dev.warden.policy.Decision;
 import dev.warden.policy.Effect;
+import io.opentelemetry.api.trace.Tracer;
 import dev.warden.policy.Policy;
 import dev.warden.store.Database;
 import java.time.Clock;
@@ -49,6 +51,7 @@ public final class Engine {
     private final ApprovalStore approvals;
     private final Limiter limiter;
     private final EngineObserver observer;
+    private final Tracer tracer;
     /** Sessions that read untrusted content, until a day after the last such read. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> tainted =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(1)).maximumSize(100_000).build();
@@ -56,7 +59,7 @@ public final class Engine {
 
     public Engine(ActionRegistry registry, InputValidator validator, Function<String, Policy> policy,
                   ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
-                  Database database, EngineObserver observer, Clock clock) {
+                  Database database, EngineObserver observer, Tracer tracer, Clock clock) {
         this.registry = registry;
         this.validator = validator;
         this.policy = policy;
@@ -66,6 +69,7 @@ public final class Engine {
         this.approvals = approvals;
         this.limiter = new Limiter(database, clock);
         this.observer = observer;
+        this.tracer = tracer;
         this.clock = clock;
     }
 
@@ -169,18 +173,31 @@ public final class Engine {
 
     private Outcome submit(Intent intent, String approvalId, Grant grant) {
         var started = System.nanoTime();
-        var trail = new Trail(audit, observer, intent, clock.instant(), started);
+        // The intent's span is a child of the front's (a REST request's, itself continuing an incoming traceparent).
+        var span = tracer.spanBuilder("warden.intent")
+                .setAttribute("warden.action", intent.actionId())
+                .setAttribute("warden.principal", intent.principal().name())
+                .setAttribute("warden.origin", intent.origin().id())
+                .startSpan();
+        var trail = new Trail(audit, observer, tracer, intent, clock.instant(), started);
         trail.approvalId = approvalId;
         trail.grant = grant;
+        trail.traceId = intent.traceId() != null ? intent.traceId()
+                : span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
         Outcome outcome;
-        try {
-            outcome = run(intent, trail);
-        } catch (RuntimeException e) {
-            // A bug in a stage must still leave an audit record and a usable answer.
-            log.error("internal error while handling {}", intent.actionId(), e);
-            outcome = trail.failed(ErrorKind.INTERNAL, "internal_error", "Warden hit an internal error: " + e,
-                    "Retry; if it persists, report it with the audit sequence number.", null);
+        try (var scope = span.makeCurrent()) {
+            try {
+                outcome = run(intent, trail);
+            } catch (RuntimeException e) {
+                // A bug in a stage must still leave an audit record and a usable answer.
+                log.error("internal error while handling {}", intent.actionId(), e);
+                outcome = trail.failed(ErrorKind.INTERNAL, "internal_error", "Warden hit an internal error: " + e,
+                        "Retry; if it persists, report it with the audit sequence number.", null);
+            }
+        } finally {
+            span.end();
         }
+        span.setAttribute("warden.audit_seq", outcome.auditSeq());
         observer.outcome(intent, outcome, trail.decision == null ? null : trail.decision.effect(), System.nanoTime() - started);
         return outcome;
     }
@@ -205,7 +222,10 @@ public final class Engine {
         }
 
         // 2 validate
-        var violations = validator.validate(spec.id(), intent.input());
+        List<InputValidator.Violation> violations;
+        try (var stage = Stage.open(tracer, "validate")) {
+            violations = validator.validate(spec.id(), intent.input());
+        }
         if (!violations.isEmpty()) {
             var errors = violations.stream().map(v -> new Outcome.FieldError(v.path(), v.message())).toList();
             return trail.invalid("invalid_input", "The input does not match the schema of " + spec.id() + ".",
@@ -223,7 +243,9 @@ public final class Engine {
         var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE), intent.observer());
         Assessment assessment;
         try {
-            assessment = action.assess(ctx, intent.input());
+            try (var stage = Stage.open(tracer, "guard")) {
+                assessment = action.assess(ctx, intent.input());
+            }
         } catch (ActionException e) {
             recorder.abandon();
             return trail.fromException(e);
@@ -232,11 +254,14 @@ public final class Engine {
 
         // 4 decide
         var inForce = policy.apply(intent.principal().project());
-        var decision = inForce.decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
-                assessment.risk(), Map.of(
-                        "origin", intent.origin().id(),
-                        "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
-                        "tainted", isTainted(intent))));
+        Decision decision;
+        try (var stage = Stage.open(tracer, "decide")) {
+            decision = inForce.decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
+                    assessment.risk(), Map.of(
+                            "origin", intent.origin().id(),
+                            "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
+                            "tainted", isTainted(intent))));
+        }
         trail.decision = decision;
 
         // 5 hold; a window closed now is said before anyone is asked to confirm
@@ -320,7 +345,7 @@ public final class Engine {
 
         // 6 execute (or simulate)
         JsonNode result;
-        try {
+        try (var stage = Stage.open(tracer, "execute")) {
             result = simulate ? preview(action, ctx, intent.input(), assessment) : action.execute(ctx, intent.input());
         } catch (ActionException e) {
             recorder.abandon();
@@ -338,9 +363,12 @@ public final class Engine {
         }
 
         // 7 journal: the undo entry is stored with the audit record, in the same transaction
-        var undo = simulate ? null : recorder.seal()
-                .map(s -> new UndoRow(s.id(), s.createdAt(), s.principalId(), s.action(), s.items()))
-                .orElse(null);
+        UndoRow undo;
+        try (var stage = Stage.open(tracer, "journal")) {
+            undo = simulate ? null : recorder.seal()
+                    .map(s -> new UndoRow(s.id(), s.createdAt(), s.principalId(), s.action(), s.items()))
+                    .orElse(null);
+        }
         if (simulate) recorder.abandon();
 
         // 8 audit

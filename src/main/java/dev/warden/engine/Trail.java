@@ -33,10 +33,15 @@ final class Trail {
 
     private final AuditLog audit;
     private final EngineObserver observer;
+    private final io.opentelemetry.api.trace.Tracer tracer;
+    /** The trace the audit record names: the caller's, or the intent span's. */
+    String traceId;
 
-    Trail(AuditLog audit, EngineObserver observer, Intent intent, Instant time, long startedNanos) {
+    Trail(AuditLog audit, EngineObserver observer, io.opentelemetry.api.trace.Tracer tracer, Intent intent, Instant time,
+          long startedNanos) {
         this.audit = audit;
         this.observer = observer;
+        this.tracer = tracer;
         this.intent = intent;
         this.time = time;
         this.startedNanos = startedNanos;
@@ -47,13 +52,17 @@ final class Trail {
         var micros = (System.nanoTime() - startedNanos) / 1_000;
         var p = intent.principal();
         var appending = System.nanoTime();
-        var seq = audit.append(new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
+        var entry = new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
                 intent.actionId(), intent.mode().name().toLowerCase(java.util.Locale.ROOT), intent.input(),
                 risk == null ? null : risk.id(),
                 decision == null ? null : decision.effect().id(),
                 decision == null ? null : approvalId == null ? decision.reason()
                         : decision.reason() + " [approval " + approvalId + "]",
-                outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId), undo);
+                outcome, code, result == null ? null : digest(result), micros, traceId, undoId);
+        long seq;
+        try (var stage = Stage.open(tracer, "audit")) {
+            seq = audit.append(entry, undo);
+        }
         observer.auditAppended(System.nanoTime() - appending);
         return seq;
     }

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -118,7 +117,7 @@ public final class McpFront {
                                   Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicit, String session) {
         if (principal == null) return unauthenticated();
         try (var observer = observe(principal, request, notify)) {
-            var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, traceId(),
+            var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, null,
                     observer, session);
             var outcome = engine.submit(intent);
             if (!(outcome instanceof Outcome.NeedsConfirmation nc)) return ToolResults.of(outcome);
@@ -187,7 +186,7 @@ public final class McpFront {
         var heldIntent = found.get();
         try (var observer = observe(principal, request, notify)) {
             var intent = new Intent(heldIntent.actionId(), heldIntent.input(), principal, heldIntent.origin(),
-                    heldIntent.mode(), text.strip(), traceId(), observer, session);
+                    heldIntent.mode(), text.strip(), null, observer, session);
             return ToolResults.of(engine.submit(intent));
         }
     }
@@ -234,8 +233,4 @@ public final class McpFront {
                 "Connect with a valid bearer token.");
     }
 
-    private static String traceId() {
-        var r = ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
-    }
 }

@@ -17,7 +17,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.slf4j.Logger;
@@ -38,7 +37,8 @@ public final class RestServer implements AutoCloseable {
 
     /** What the REST front needs from the rest of Warden. */
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
-                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health) {}
+                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
+                               io.opentelemetry.api.OpenTelemetry telemetry) {}
 
     /**
      * Health and metrics: {@code readiness} for {@code /readyz} (a {@code status} of {@code ready} or
@@ -85,7 +85,9 @@ public final class RestServer implements AutoCloseable {
             config.http.prefer405over404 = true;
 
             var routes = config.routes;
+            routes.before(this::traceIn);
             routes.before(this::authenticate);
+            routes.after(this::traceOut);
             routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             routes.get("/readyz", ctx -> {
                 var body = deps.health().readiness().get();
@@ -151,6 +153,49 @@ public final class RestServer implements AutoCloseable {
         if (app != null) app.stop();
     }
 
+    private static final String SPAN = "warden.span";
+    private static final String SCOPE = "warden.scope";
+    private static final io.opentelemetry.context.propagation.TextMapGetter<Context> HEADERS =
+            new io.opentelemetry.context.propagation.TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(Context carrier) {
+                    return carrier.headerMap().keySet();
+                }
+
+                @Override
+                public String get(Context carrier, String key) {
+                    return carrier == null ? null : carrier.header(key);
+                }
+            };
+
+    /**
+     * Opens the request's server span, continuing an incoming W3C {@code traceparent}, and answers
+     * with this span's {@code traceparent} so a caller can find the request in its traces.
+     */
+    private void traceIn(Context ctx) {
+        var telemetry = deps.telemetry();
+        var parent = telemetry.getPropagators().getTextMapPropagator()
+                .extract(io.opentelemetry.context.Context.root(), ctx, HEADERS);
+        var span = telemetry.getTracer("dev.warden.rest").spanBuilder(ctx.method() + " " + ctx.path())
+                .setParent(parent).setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+                .setAttribute("http.request.method", ctx.method().name()).setAttribute("url.path", ctx.path())
+                .startSpan();
+        ctx.attribute(SPAN, span);
+        ctx.attribute(SCOPE, span.makeCurrent());
+        var sc = span.getSpanContext();
+        if (sc.isValid()) ctx.header("traceparent", "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex());
+    }
+
+    private void traceOut(Context ctx) {
+        io.opentelemetry.context.Scope scope = ctx.attribute(SCOPE);
+        io.opentelemetry.api.trace.Span span = ctx.attribute(SPAN);
+        if (scope != null) scope.close();
+        if (span != null) {
+            span.setAttribute("http.response.status_code", ctx.statusCode());
+            span.end();
+        }
+    }
+
     private void authenticate(Context ctx) {
         if (ctx.path().equals("/healthz") || ctx.path().equals("/readyz")) return;
         var scrape = deps.health().scrapeToken();
@@ -190,7 +235,7 @@ public final class RestServer implements AutoCloseable {
                 return;
             }
         }
-        var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId())
+        var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), null)
                 .withSession(ctx.header(SESSION_HEADER));
         var outcome = deps.engine().submit(intent);
         if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
@@ -201,7 +246,7 @@ public final class RestServer implements AutoCloseable {
     private void undo(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
         var input = Json.object().put("undoId", ctx.pathParam("undoId"));
-        var intent = new Intent("journal.undo", input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId());
+        var intent = new Intent("journal.undo", input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), null);
         send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
     }
 
@@ -209,7 +254,7 @@ public final class RestServer implements AutoCloseable {
     private void byId(Context ctx, String actionId, String field) {
         Principal principal = ctx.attribute(PRINCIPAL);
         var input = Json.object().put(field, ctx.pathParam("id"));
-        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId());
+        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), null);
         send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
     }
 
@@ -303,8 +348,4 @@ public final class RestServer implements AutoCloseable {
         ctx.status(response.status()).contentType(response.contentType()).result(Json.write(response.body()));
     }
 
-    private static String traceId() {
-        var r = ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
-    }
 }
