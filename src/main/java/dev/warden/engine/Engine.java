@@ -185,7 +185,8 @@ public final class Engine {
         trail.traceId = intent.traceId() != null ? intent.traceId()
                 : span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
         Outcome outcome;
-        try (var scope = span.makeCurrent()) {
+        var logContext = LogContext.of(intent, trail.traceId);
+        try (var scope = span.makeCurrent(); logContext) {
             try {
                 outcome = run(intent, trail);
             } catch (RuntimeException e) {

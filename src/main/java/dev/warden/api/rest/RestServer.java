@@ -183,6 +183,9 @@ public final class RestServer implements AutoCloseable {
         ctx.attribute(SPAN, span);
         ctx.attribute(SCOPE, span.makeCurrent());
         var sc = span.getSpanContext();
+        // Log lines of this request name it; the request thread is the request's own (virtual threads).
+        org.slf4j.MDC.put("requestId", sc.getSpanId());
+        org.slf4j.MDC.put("traceId", sc.getTraceId());
         if (sc.isValid()) ctx.header("traceparent", "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex());
     }
 
@@ -190,6 +193,7 @@ public final class RestServer implements AutoCloseable {
         io.opentelemetry.context.Scope scope = ctx.attribute(SCOPE);
         io.opentelemetry.api.trace.Span span = ctx.attribute(SPAN);
         if (scope != null) scope.close();
+        org.slf4j.MDC.clear();
         if (span != null) {
             span.setAttribute("http.response.status_code", ctx.statusCode());
             span.end();
@@ -217,6 +221,8 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         ctx.attribute(PRINCIPAL, principal.get());
+        org.slf4j.MDC.put("principal", principal.get().name());
+        org.slf4j.MDC.put("project", principal.get().project());
     }
 
     private void submit(Context ctx, Mode mode) {
