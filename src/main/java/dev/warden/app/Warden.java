@@ -87,11 +87,13 @@ public final class Warden implements AutoCloseable {
     private final Metrics metrics;
     private final Sandboxes sandboxes;
     private final Telemetry telemetry;
+    private final SelfTest selfTest;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
                    Journal journal, PathJail jail, Policies policy,
-                   SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry) {
+                   SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry,
+                   SelfTest selfTest) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -107,6 +109,7 @@ public final class Warden implements AutoCloseable {
         this.metrics = metrics;
         this.sandboxes = sandboxes;
         this.telemetry = telemetry;
+        this.selfTest = selfTest;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -152,13 +155,17 @@ public final class Warden implements AutoCloseable {
             var webhooks = new Webhooks(db, secrets, clock);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
             var metrics = new Metrics(approvalStore::countPending, () -> audit.stats().records());
-            var telemetry = Telemetry.open(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), spanProcessors);
+            var selfTestSpans = new SelfTest.Spans();
+            var processors = new ArrayList<io.opentelemetry.sdk.trace.SpanProcessor>(spanProcessors);
+            processors.add(selfTestSpans);
+            var telemetry = Telemetry.open(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), processors);
             var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
                     approvalStore, db, metrics, telemetry.tracer(), clock);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry);
+                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
+                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -298,7 +305,7 @@ public final class Warden implements AutoCloseable {
         return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
                 new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
                 new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
-                telemetry.api());
+                telemetry.api(), selfTest::run);
     }
 
     public Webhooks webhooks() {

@@ -38,7 +38,8 @@ public final class RestServer implements AutoCloseable {
     /** What the REST front needs from the rest of Warden. */
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
                                java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
-                               io.opentelemetry.api.OpenTelemetry telemetry) {}
+                               io.opentelemetry.api.OpenTelemetry telemetry,
+                               java.util.function.Function<Principal, JsonNode> selfTest) {}
 
     /**
      * Health and metrics: {@code readiness} for {@code /readyz} (a {@code status} of {@code ready} or
@@ -105,6 +106,7 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/previews/{id}/discard", ctx -> byId(ctx, "preview.discard", "previewId"));
             routes.get("/v1/audit", this::audit);
             routes.get("/v1/policy", this::policyStatus);
+            routes.get("/v1/selftest", this::selfTest);
             var hooks = new WebhookRoutes(deps.webhooks());
             routes.put("/v1/webhooks/{project}", ctx -> send(ctx, hooks.put(ctx, ctx.attribute(PRINCIPAL))));
             routes.get("/v1/webhooks/{project}", ctx -> send(ctx, hooks.get(ctx, ctx.attribute(PRINCIPAL))));
@@ -322,6 +324,19 @@ public final class RestServer implements AutoCloseable {
 
     private static long retryAfterSeconds(Outcome.Limited limited) {
         return Math.max(1, java.time.Duration.between(java.time.Instant.now(), limited.retryAt()).toSeconds() + 1);
+    }
+
+    /** Admins: a harmless action through the whole pipeline, simulated and executed, with each stage's time. */
+    private void selfTest(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal.role() != dev.warden.identity.Role.ADMIN) {
+            send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins may run the self-test.",
+                    "Use an admin token.")));
+            return;
+        }
+        var report = deps.selfTest().apply(principal);
+        send(ctx, new OutcomeResponses.Response("ok".equals(report.path("status").asString()) ? 200 : 500,
+                "application/json", report));
     }
 
     /** Prometheus text: for the scrape token, or an admin. */

@@ -26,7 +26,8 @@ class HealthAndMetricsTest {
         var deps = w.warden.restDependencies();
         scraped = new RestServer(new RestServer.Dependencies(deps.engine(), deps.plans(), deps.approvals(), deps.tokens(),
                 deps.audit(), deps.policyStatus(), deps.webhooks(),
-                new RestServer.Health(deps.health().readiness(), deps.health().metrics(), "scrape-secret"), deps.telemetry()),
+                new RestServer.Health(deps.health().readiness(), deps.health().metrics(), "scrape-secret"), deps.telemetry(),
+                deps.selfTest()),
                 "127.0.0.1", 0, 1_048_576).start();
     }
 
@@ -77,5 +78,21 @@ class HealthAndMetricsTest {
         assertThat(get(scraped.port(), "/metrics", "wrong").statusCode()).isEqualTo(401);
         // The scrape token opens /metrics and nothing else.
         assertThat(get(scraped.port(), "/v1/actions", "scrape-secret").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theSelfTestRunsAHarmlessActionThroughEveryStageAndTimesThem() throws Exception {
+        assertThat(w.get("/v1/selftest", w.operatorToken).status()).isEqualTo(403);
+        var report = w.get("/v1/selftest", RestFixture.ADMIN);
+        assertThat(report.status()).isEqualTo(200);
+        assertThat(report.body().path("status").asString()).isEqualTo("ok");
+        for (var mode : java.util.List.of("simulate", "execute")) {
+            var run = report.body().path(mode);
+            assertThat(run.path("ok").asBoolean()).as(mode).isTrue();
+            assertThat(run.path("auditSeq").asLong()).isPositive();
+            assertThat(run.path("stagesMicros").propertyNames()).contains("validate", "guard", "decide", "execute", "audit");
+            assertThat(run.path("stagesMicros").path("audit").asLong()).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(report.body().path("execute").path("stagesMicros").has("journal")).isTrue();
     }
 }
