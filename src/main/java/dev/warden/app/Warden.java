@@ -19,7 +19,10 @@ import dev.warden.webhook.Webhooks;
 import dev.warden.engine.Plans;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
+import dev.warden.identity.IdentityAdmin;
+import dev.warden.identity.ProjectService;
 import dev.warden.identity.TokenService;
+import dev.warden.identity.UserService;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
@@ -79,6 +82,9 @@ public final class Warden implements AutoCloseable {
     private final Plans plans;
     private final Approvals approvals;
     private final TokenService tokens;
+    private final UserService users;
+    private final ProjectService projects;
+    private final IdentityAdmin identityAdmin;
     private final Journal journal;
     private final PathJail jail;
     private final Policies policy;
@@ -90,7 +96,7 @@ public final class Warden implements AutoCloseable {
     private final SelfTest selfTest;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
-                   TokenService tokens,
+                   TokenService tokens, UserService users, ProjectService projects, IdentityAdmin identityAdmin,
                    Journal journal, PathJail jail, Policies policy,
                    SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry,
                    SelfTest selfTest) {
@@ -101,6 +107,9 @@ public final class Warden implements AutoCloseable {
         this.plans = plans;
         this.approvals = approvals;
         this.tokens = tokens;
+        this.users = users;
+        this.projects = projects;
+        this.identityAdmin = identityAdmin;
         this.journal = journal;
         this.jail = jail;
         this.policy = policy;
@@ -159,12 +168,16 @@ public final class Warden implements AutoCloseable {
             var processors = new ArrayList<io.opentelemetry.sdk.trace.SpanProcessor>(spanProcessors);
             processors.add(selfTestSpans);
             var telemetry = Telemetry.open(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), processors);
+            var users = new UserService(db, clock);
+            var projects = new ProjectService(db, clock);
+            var tokens = new TokenService(db, clock);
             var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
-                    approvalStore, db, metrics, telemetry.tracer(), clock);
+                    approvalStore, db, metrics, telemetry.tracer(), clock, projects);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
+                    tokens, users, projects, new IdentityAdmin(users, projects, tokens, audit, clock),
+                    journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
                     new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()));
         } catch (RuntimeException e) {
             db.close();
@@ -207,6 +220,19 @@ public final class Warden implements AutoCloseable {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    public UserService users() {
+        return users;
+    }
+
+    public ProjectService projects() {
+        return projects;
+    }
+
+    /** Users, projects, members and tokens as admins change them: checked and audited. */
+    public IdentityAdmin identityAdmin() {
+        return identityAdmin;
     }
 
     public Database database() {
@@ -305,7 +331,7 @@ public final class Warden implements AutoCloseable {
         return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
                 new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
                 new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
-                telemetry.api(), selfTest::run);
+                telemetry.api(), selfTest::run, identityAdmin);
     }
 
     public Webhooks webhooks() {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "A governed gateway through which AI agents operate this machine.",
         subcommands = {
                 ServeCommand.class, McpCommand.class, ConnectCommand.class, RunCommand.class, ActionsCommand.class, AuditCommand.class, UndoCommand.class, ApprovalsCommand.class, DoctorCommand.class, WebhookCommand.class, SecretsCommand.class,
-                TokenCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class
+                UserCommand.class, ProjectCommand.class, TokenCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
 

@@ -13,6 +13,8 @@ import dev.warden.action.Risk;
 import dev.warden.audit.AuditLog;
 import dev.warden.audit.UndoRow;
 import dev.warden.approval.ApprovalStore;
+import dev.warden.identity.Principal;
+import dev.warden.identity.ProjectStates;
 import dev.warden.json.Json;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
@@ -52,6 +54,7 @@ public final class Engine {
     private final Limiter limiter;
     private final EngineObserver observer;
     private final Tracer tracer;
+    private final ProjectStates projects;
     /** Sessions that read untrusted content, until a day after the last such read. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> tainted =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(1)).maximumSize(100_000).build();
@@ -60,6 +63,13 @@ public final class Engine {
     public Engine(ActionRegistry registry, InputValidator validator, Function<String, Policy> policy,
                   ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
                   Database database, EngineObserver observer, Tracer tracer, Clock clock) {
+        this(registry, validator, policy, confirmations, journal, audit, approvals, database, observer, tracer, clock, ProjectStates.ALL_ACTIVE);
+    }
+
+    public Engine(ActionRegistry registry, InputValidator validator, Function<String, Policy> policy,
+                  ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
+                  Database database, EngineObserver observer, Tracer tracer, Clock clock, ProjectStates projects) {
+        this.projects = projects;
         this.registry = registry;
         this.validator = validator;
         this.policy = policy;
@@ -159,6 +169,8 @@ public final class Engine {
                 if (!inputIncomplete && !worldState) return new Preflight.Refused(e.code(), e.getMessage(), e.hint(), List.of());
             }
         }
+        var lifecycle = lifecycleRefusal(intent.principal(), risk);
+        if (lifecycle != null) return new Preflight.Refused(lifecycle.code(), lifecycle.reason(), lifecycle.hint(), List.of());
         var decision = policy.apply(intent.principal().project()).decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(), risk, Map.of(
                 "origin", intent.origin().id(),
                 "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
@@ -252,6 +264,13 @@ public final class Engine {
             return trail.fromException(e);
         }
         trail.risk = assessment.risk();
+
+        // the project's lifecycle: locked lets only reads run, archived nothing
+        var lifecycle = lifecycleRefusal(intent.principal(), assessment.risk());
+        if (lifecycle != null) {
+            recorder.abandon();
+            return trail.denied(lifecycle.code(), lifecycle.reason(), lifecycle.hint(), null);
+        }
 
         // 4 decide
         var inForce = policy.apply(intent.principal().project());
@@ -374,6 +393,20 @@ public final class Engine {
 
         // 8 audit
         return trail.done(spec.id(), result, undo, simulate);
+    }
+
+    private record Refusal(String code, String reason, String hint) {}
+
+    private Refusal lifecycleRefusal(Principal principal, Risk risk) {
+        var project = principal.project();
+        return switch (projects.state(project)) {
+            case ACTIVE -> null;
+            case LOCKED -> risk == Risk.READ ? null : new Refusal("project_locked",
+                    "Project " + project + " is locked: only reads may run in it.",
+                    "Read instead, or ask a system admin to set project " + project + " active again.");
+            case ARCHIVED -> new Refusal("project_archived", "Project " + project + " is archived: nothing runs in it.",
+                    "Ask a system admin to set project " + project + " active again, or use a token of another project.");
+        };
     }
 
     private static JsonNode preview(Action action, ActionContext ctx, JsonNode input, Assessment assessment) {

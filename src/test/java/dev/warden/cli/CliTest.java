@@ -195,6 +195,8 @@ class CliTest {
 
     @Test
     void tokenCreatePrintsTheSecretAloneOnTheLastLineAndRevokeWorks() {
+        assertThat(warden("user", "create", "alice").exit()).isZero();
+        assertThat(warden("project", "add-member", "default", "alice", "--role", "viewer").exit()).isZero();
         var created = warden("token", "create", "--user", "alice", "--role", "viewer", "--expires", "24h", "--actions", "fs.*");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.lastLine()).startsWith("wdn_").doesNotContain(" ");

@@ -10,6 +10,7 @@ import dev.warden.engine.Intent;
 import dev.warden.engine.Mode;
 import dev.warden.engine.Origin;
 import dev.warden.engine.Outcome;
+import dev.warden.identity.IdentityAdmin;
 import dev.warden.identity.Principal;
 import dev.warden.identity.TokenService;
 import dev.warden.json.Json;
@@ -39,7 +40,8 @@ public final class RestServer implements AutoCloseable {
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
                                java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
                                io.opentelemetry.api.OpenTelemetry telemetry,
-                               java.util.function.Function<Principal, JsonNode> selfTest) {}
+                               java.util.function.Function<Principal, JsonNode> selfTest,
+                               IdentityAdmin identity) {}
 
     /**
      * Health and metrics: {@code readiness} for {@code /readyz} (a {@code status} of {@code ready} or
@@ -119,6 +121,7 @@ public final class RestServer implements AutoCloseable {
             routes.get("/v1/approvals/{id}/stream", ctx -> approvals.stream(ctx, ctx.attribute(PRINCIPAL)));
             routes.post("/v1/approvals/{id}/approve", ctx -> send(ctx, approvals.approve(ctx, ctx.attribute(PRINCIPAL))));
             routes.post("/v1/approvals/{id}/deny", ctx -> send(ctx, approvals.deny(ctx, ctx.attribute(PRINCIPAL))));
+            new AdminRoutes(deps.identity()).mount(routes, ctx -> ctx.attribute(PRINCIPAL));
 
             routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
                 case 413 -> tooLarge();

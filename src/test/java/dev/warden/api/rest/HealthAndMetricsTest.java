@@ -27,7 +27,7 @@ class HealthAndMetricsTest {
         scraped = new RestServer(new RestServer.Dependencies(deps.engine(), deps.plans(), deps.approvals(), deps.tokens(),
                 deps.audit(), deps.policyStatus(), deps.webhooks(),
                 new RestServer.Health(deps.health().readiness(), deps.health().metrics(), "scrape-secret"), deps.telemetry(),
-                deps.selfTest()),
+                deps.selfTest(), deps.identity()),
                 "127.0.0.1", 0, 1_048_576).start();
     }
 

@@ -3,6 +3,7 @@ package dev.warden.api.rest;
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
 import dev.warden.config.WardenConfig;
+import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import java.io.IOException;
@@ -42,6 +43,8 @@ final class RestFixture implements AutoCloseable {
                 maxBodyBytes, Duration.ofMinutes(5));
         warden = Warden.open(config, Clock.systemUTC());
         warden.tokens().ensureAdmin(ADMIN);
+        Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
+        Members.add(warden.users(), warden.projects(), "default", "victor", Role.VIEWER);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
                 server = new RestServer(warden.restDependencies(),
