@@ -38,7 +38,7 @@ public final class ProjectService implements ProjectStates {
     public Project create(String name) {
         Names.project(name);
         var now = clock.instant();
-        try (var c = db.connection(); var ps = c.prepareStatement(
+        try (var c = db.writeConnection(); var ps = c.prepareStatement(
                 "INSERT INTO projects (name, state, created_at) VALUES (?, 'active', ?) ON CONFLICT (name) DO NOTHING")) {
             ps.setString(1, name);
             ps.setString(2, now.toString());
@@ -81,7 +81,7 @@ public final class ProjectService implements ProjectStates {
 
     public Project setState(String name, ProjectState state) {
         var before = get(name);
-        try (var c = db.connection(); var ps = c.prepareStatement("UPDATE projects SET state = ? WHERE name = ?")) {
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("UPDATE projects SET state = ? WHERE name = ?")) {
             ps.setString(1, state.id());
             ps.setString(2, name);
             ps.executeUpdate();
@@ -105,7 +105,7 @@ public final class ProjectService implements ProjectStates {
     public Member putMember(String project, String user, Role role) {
         get(project);
         var now = clock.instant();
-        try (var c = db.connection()) {
+        try (var c = db.writeConnection()) {
             try (var check = c.prepareStatement("SELECT 1 FROM users WHERE name = ?")) {
                 check.setString(1, user);
                 try (var rs = check.executeQuery()) {
@@ -130,7 +130,7 @@ public final class ProjectService implements ProjectStates {
     /** Removes {@code user} from the project; false if they were not a member. */
     public boolean removeMember(String project, String user) {
         get(project);
-        try (var c = db.connection(); var ps = c.prepareStatement("DELETE FROM memberships WHERE project = ? AND user_name = ?")) {
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("DELETE FROM memberships WHERE project = ? AND user_name = ?")) {
             ps.setString(1, project);
             ps.setString(2, user);
             return ps.executeUpdate() == 1;

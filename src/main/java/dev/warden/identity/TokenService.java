@@ -88,7 +88,7 @@ public final class TokenService {
         var id = "tok_" + randomString(12);
         var now = clock.instant();
         var expires = ttl == null ? null : now.plus(ttl);
-        try (var c = db.connection(); var ps = c.prepareStatement("""
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                 INSERT INTO api_tokens (id, token_hash, name, user_name, project, role, actions, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setString(1, id);
@@ -116,7 +116,7 @@ public final class TokenService {
         if (fixedSecret != null) {
             if (lookup(hash(fixedSecret)).isEmpty()) {
                 ensureBootstrapAdmin();
-                try (var c = db.connection(); var ps = c.prepareStatement("""
+                try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                         INSERT INTO api_tokens (id, token_hash, name, user_name, project, role, actions, created_at)
                         VALUES (?, ?, 'admin (from WARDEN_ADMIN_TOKEN)', 'admin', 'default', 'admin', '', ?)""")) {
                     ps.setString(1, "tok_" + randomString(12));
@@ -141,7 +141,7 @@ public final class TokenService {
      * that token can create the other users and projects. A disabled {@code admin} stays disabled.
      */
     private void ensureBootstrapAdmin() {
-        try (var c = db.connection(); var ps = c.prepareStatement("""
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                 INSERT INTO users (name, system_admin, created_at) VALUES (?, 1, ?)
                 ON CONFLICT (name) DO UPDATE SET system_admin = 1""")) {
             ps.setString(1, BOOTSTRAP_ADMIN);
@@ -193,7 +193,7 @@ public final class TokenService {
 
     /** Revokes a token by id; false if there is no such active token. */
     public boolean revoke(String id) {
-        try (var c = db.connection(); var ps = c.prepareStatement(
+        try (var c = db.writeConnection(); var ps = c.prepareStatement(
                 "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
             ps.setString(1, clock.instant().toString());
             ps.setString(2, id);
@@ -277,7 +277,7 @@ public final class TokenService {
         if (previous != null && previous.plus(LAST_USED_RESOLUTION).isAfter(now)) return;
         lastUsedWritten.put(id, now);
         Thread.ofVirtual().start(() -> {
-            try (var c = db.connection(); var ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
+            try (var c = db.writeConnection(); var ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
                 ps.setString(1, now.toString());
                 ps.setString(2, id);
                 ps.executeUpdate();

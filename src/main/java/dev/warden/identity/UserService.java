@@ -45,7 +45,7 @@ public final class UserService {
         }
         var hash = password == null ? null : Password.hash(password).addRandomSalt(SALT_BYTES).with(ARGON2).getResult();
         var now = clock.instant();
-        try (var c = db.connection(); var ps = c.prepareStatement(
+        try (var c = db.writeConnection(); var ps = c.prepareStatement(
                 "INSERT INTO users (name, system_admin, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
             ps.setString(1, name);
             ps.setInt(2, systemAdmin ? 1 : 0);
@@ -90,7 +90,7 @@ public final class UserService {
     /** Disables a user: every token of theirs stops working. False if they were already disabled. */
     public boolean disable(String name) {
         get(name);
-        try (var c = db.connection(); var ps = c.prepareStatement(
+        try (var c = db.writeConnection(); var ps = c.prepareStatement(
                 "UPDATE users SET disabled_at = ? WHERE name = ? AND disabled_at IS NULL")) {
             ps.setString(1, clock.instant().toString());
             ps.setString(2, name);
