@@ -263,7 +263,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "token", "policy")) {
+        for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "user", "project", "token", "policy")) {
             var out = new StringWriter();
             var cli = new CommandLine(new Main());
             cli.setOut(new PrintWriter(out, true));

@@ -66,6 +66,12 @@ final class RestFixture implements AutoCloseable {
         return send(b.build());
     }
 
+    Answer delete(String path, String token) {
+        var b = HttpRequest.newBuilder(uri(path)).DELETE();
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b.build());
+    }
+
     private Answer send(HttpRequest request) {
         try {
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
