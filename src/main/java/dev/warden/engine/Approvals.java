@@ -95,6 +95,12 @@ public final class Approvals {
                     "Ask " + (current.approverRole() == Role.ADMIN ? "an admin" : "someone with the role " + current.approverRole().id()
                             + " or higher") + " of the project to decide request " + id + ".");
         }
+        if (!voter.actionPatterns().isEmpty()) {
+            // A token narrowed to some actions is an agent's; approving is a person's act.
+            throw new ActionException(ErrorKind.REFUSED, "approver_token_narrowed",
+                    "A token limited to some actions cannot decide approval requests.",
+                    "Decide with your own token without action patterns, or with ./warden approvals approve " + id + ".");
+        }
         if (voter.name().equals(current.requester().name())) {
             throw new ActionException(ErrorKind.REFUSED, "self_approval",
                     "You asked for request " + id + "; someone else must decide it.",

@@ -257,4 +257,13 @@ class ApprovalsTest {
             for (var f : writers) f.get();
         }
     }
+
+    @Test
+    void aTokenNarrowedToSomeActionsCannotApprove() {
+        var pending = requestMkdir(OPERATOR, "narrow");
+        var agent = new Principal("tok_agent", "bea", Role.ADMIN, "default", Principal.Kind.TOKEN, List.of("fs.*"));
+        assertThatThrownBy(() -> approvals.approve(agent, pending.approvalId(), null, Origin.REST))
+                .isInstanceOf(ActionException.class).extracting("code").isEqualTo("approver_token_narrowed");
+        assertThat(w.root.resolve("narrow")).doesNotExist();
+    }
 }

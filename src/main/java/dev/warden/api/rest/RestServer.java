@@ -297,7 +297,7 @@ public final class RestServer implements AutoCloseable {
 
     private void audit(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
-        if (principal.role() != dev.warden.identity.Role.ADMIN) {
+        if (!isFullAdmin(principal)) {
             send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins may read the audit trail.",
                     "Ask an admin, or use an admin token.")));
             return;
@@ -332,7 +332,7 @@ public final class RestServer implements AutoCloseable {
     /** Admins: a harmless action through the whole pipeline, simulated and executed, with each stage's time. */
     private void selfTest(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
-        if (principal.role() != dev.warden.identity.Role.ADMIN) {
+        if (!isFullAdmin(principal)) {
             send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins may run the self-test.",
                     "Use an admin token.")));
             return;
@@ -345,7 +345,7 @@ public final class RestServer implements AutoCloseable {
     /** Prometheus text: for the scrape token, or an admin. */
     private void metrics(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
-        if (ctx.attribute(SCRAPER) == null && (principal == null || principal.role() != dev.warden.identity.Role.ADMIN)) {
+        if (ctx.attribute(SCRAPER) == null && !isFullAdmin(principal)) {
             send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins, or the scrape token, may read metrics.",
                     "Use an admin token, or set WARDEN_METRICS_TOKEN and scrape with it.")));
             return;
@@ -356,12 +356,20 @@ public final class RestServer implements AutoCloseable {
     /** Admins: which policy is in force (file, hash, since when) and what the newest reload attempt found. */
     private void policyStatus(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
-        if (principal.role() != dev.warden.identity.Role.ADMIN) {
+        if (!isFullAdmin(principal)) {
             send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins may read the policy status.",
                     "Ask an admin, or use an admin token.")));
             return;
         }
         send(ctx, new OutcomeResponses.Response(200, "application/json", deps.policyStatus().get()));
+    }
+
+    /**
+     * An admin whose token is not narrowed to some actions: a token limited to {@code fs.*} is an
+     * agent's, and reads of the audit trail or the policy status are not among its actions.
+     */
+    static boolean isFullAdmin(Principal principal) {
+        return principal != null && principal.role() == dev.warden.identity.Role.ADMIN && principal.actionPatterns().isEmpty();
     }
 
     private ActionRegistry registry() {

@@ -1,7 +1,6 @@
 package dev.warden.api.rest;
 
 import dev.warden.identity.Principal;
-import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import dev.warden.webhook.Webhooks;
 import io.javalin.http.Context;
@@ -69,7 +68,7 @@ final class WebhookRoutes {
     }
 
     private static OutcomeResponses.Response refuse(Principal principal, String project) {
-        if (principal.role() == Role.ADMIN && (principal.project().equals(project) || principal.kind() == Principal.Kind.LOCAL)) {
+        if (RestServer.isFullAdmin(principal) && (principal.project().equals(project) || principal.kind() == Principal.Kind.LOCAL)) {
             return null;
         }
         return OutcomeResponses.problem(Problem.of(403, "admin_required", "Only an admin of project " + project

@@ -95,4 +95,15 @@ class HealthAndMetricsTest {
         }
         assertThat(report.body().path("execute").path("stagesMicros").has("journal")).isTrue();
     }
+
+    @Test
+    void anAdminTokenNarrowedToSomeActionsIsNoAdminForTheAdminReads() throws Exception {
+        dev.warden.identity.Members.add(w.warden.users(), w.warden.projects(), "default", "nadia", dev.warden.identity.Role.ADMIN);
+        var narrowed = w.warden.tokens().create("agent", "nadia", "default", dev.warden.identity.Role.ADMIN, null,
+                java.util.List.of("fs.*")).secret();
+        for (var path : java.util.List.of("/v1/audit", "/v1/policy", "/v1/selftest", "/metrics")) {
+            assertThat(w.get(path, narrowed).status()).as(path).isEqualTo(403);
+        }
+        assertThat(w.post("/v1/actions/fs.stat", narrowed, "{\"path\":\".\"}").status()).isEqualTo(200);
+    }
 }
