@@ -20,16 +20,25 @@ final class OutputCapture {
     private int tailNext;
     private int tailLen;
     private long total;
+    private final OutputSink sink;
+    private final OutputSink.Stream stream;
     private final Thread reader;
 
-    private OutputCapture(InputStream in, int cap, String name) {
+    private OutputCapture(InputStream in, int cap, String name, OutputSink sink, OutputSink.Stream stream) {
         this.headCap = cap - cap / 2;
         this.tailCap = cap / 2;
+        this.sink = sink;
+        this.stream = stream;
         this.reader = Thread.ofVirtual().name(name).start(() -> drain(in));
     }
 
     static OutputCapture start(InputStream in, int cap, String name) {
-        return new OutputCapture(in, cap, name);
+        return new OutputCapture(in, cap, name, OutputSink.NONE, OutputSink.Stream.STDOUT);
+    }
+
+    /** As {@link #start(InputStream, int, String)}, and every chunk read also goes to {@code sink}, uncapped. */
+    static OutputCapture start(InputStream in, int cap, String name, OutputSink sink, OutputSink.Stream stream) {
+        return new OutputCapture(in, cap, name, sink, stream);
     }
 
     /** True once the stream reached its end (every writer closed it) within {@code wait}. */
@@ -47,7 +56,10 @@ final class OutputCapture {
         try (in) {
             int n;
             while ((n = in.read(buf)) >= 0) {
-                if (n > 0) append(buf, n);
+                if (n > 0) {
+                    append(buf, n);
+                    sink.accept(stream, buf, 0, n);
+                }
             }
         } catch (IOException e) {
             // The stream was closed under us: what was read so far is the output.

@@ -102,7 +102,7 @@ public final class ProcessRunner implements Sandbox {
                     "Check that /bin/sh and util-linux (setsid) are installed on the server.", null, e);
         }
         return new RunningProcess(process, setsid.isPresent(), started, timeout, limits.killGrace(),
-                spec.outputCapBytes(), spec.stdin(), level(), enforced(spec, timeout));
+                spec.outputCapBytes(), spec.stdin(), level(), enforced(spec, timeout), spec.output(), spec.stdinOpen());
     }
 
     private List<String> commandLine(ProcessSpec spec) {
