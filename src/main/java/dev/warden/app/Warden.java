@@ -4,6 +4,7 @@ import dev.warden.action.Action;
 import dev.warden.action.ActionRegistry;
 import dev.warden.action.InputValidator;
 import dev.warden.actions.fs.FileActions;
+import dev.warden.actions.job.JobActions;
 import dev.warden.actions.journal.UndoAction;
 import dev.warden.actions.shell.ShellExecAction;
 import dev.warden.audit.AuditLog;
@@ -17,6 +18,8 @@ import dev.warden.engine.Plans;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
 import dev.warden.identity.TokenService;
+import dev.warden.jobs.JobLimits;
+import dev.warden.jobs.Jobs;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
@@ -67,11 +70,12 @@ public final class Warden implements AutoCloseable {
     private final PolicyFile policy;
     private final SecretBox secrets;
     private final Webhooks webhooks;
+    private final Jobs jobs;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens,
                    Journal journal, PathJail jail, PolicyFile policy,
-                   SecretBox secrets, Webhooks webhooks) {
+                   SecretBox secrets, Webhooks webhooks, Jobs jobs) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -84,6 +88,7 @@ public final class Warden implements AutoCloseable {
         this.policy = policy;
         this.secrets = secrets;
         this.webhooks = webhooks;
+        this.jobs = jobs;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -111,8 +116,12 @@ public final class Warden implements AutoCloseable {
             var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
                     config.confirmationTtl(), db, clock);
             var actions = new ArrayList<Action>(FileActions.all(jail));
-            actions.add(new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer()));
+            var shell = new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer());
+            actions.add(shell);
             actions.add(new UndoAction());
+            var jobLimits = JobLimits.defaults();
+            var jobs = new Jobs(db, new ProcessRunner(jobLimits.processLimits()), jobLimits, clock);
+            actions.addAll(JobActions.all(shell, jobs));
             var registry = new ActionRegistry(actions);
             var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
             var webhooks = new Webhooks(db, secrets, clock);
@@ -122,7 +131,7 @@ public final class Warden implements AutoCloseable {
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             policy.watch(POLICY_CHECK_INTERVAL, reload -> audit.append(reloadRecord(policy, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks);
+                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, jobs);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -205,8 +214,15 @@ public final class Warden implements AutoCloseable {
         return policy;
     }
 
+    /** Background jobs this Warden runs, and those of other processes on the data dir as stored. */
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    /** Running jobs are killed and recorded as lost first, while the database is still open. */
     @Override
     public void close() {
+        jobs.close();
         policy.close();
         audit.close();
         db.close();

@@ -44,7 +44,12 @@ class EveryActionRefusalTest {
                 Map.entry("fs.delete", "{\"path\":\"a.txt\"}"),
                 Map.entry("fs.mkdir", "{\"path\":\"newdir\"}"),
                 Map.entry("shell.exec", "{\"argv\":[\"touch\",\"ran.txt\"]}"),
-                Map.entry("journal.undo", "{\"undoId\":\"u_aaaaaaaaaaaa\"}"));
+                Map.entry("journal.undo", "{\"undoId\":\"u_aaaaaaaaaaaa\"}"),
+                Map.entry("job.start", "{\"argv\":[\"touch\",\"ran.txt\"]}"),
+                Map.entry("job.output", "{\"jobId\":\"job_0000000000000000\"}"),
+                Map.entry("job.input", "{\"jobId\":\"job_0000000000000000\",\"data\":\"x\"}"),
+                Map.entry("job.cancel", "{\"jobId\":\"job_0000000000000000\"}"),
+                Map.entry("job.list", "{}"));
     }
 
     @Test
