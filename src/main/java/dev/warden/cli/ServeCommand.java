@@ -47,7 +47,7 @@ final class ServeCommand implements Runnable {
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC()),
                 warden.tokens(), config.host(), config.maxBodyBytes());
-        var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks()),
+        var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks(), warden.jobs()),
                 config.host(), config.port(), config.maxBodyBytes(), mcp::mount).start();
         out.println("Data dir: " + config.dataDir());
         for (var root : warden.jail().roots()) out.println("Root:     " + root);

@@ -56,7 +56,7 @@ final class E2eFixture implements AutoCloseable {
         warden = Warden.open(config, clock);
         warden.tokens().ensureAdmin(ADMIN);
         operatorToken = token(Role.OPERATOR, null, List.of());
-        server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks()),
+        server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks(), warden.jobs()),
                 "127.0.0.1", 0, maxBodyBytes).start();
     }
 

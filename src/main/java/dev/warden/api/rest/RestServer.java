@@ -12,6 +12,7 @@ import dev.warden.engine.Origin;
 import dev.warden.engine.Outcome;
 import dev.warden.identity.Principal;
 import dev.warden.identity.TokenService;
+import dev.warden.jobs.Jobs;
 import dev.warden.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -37,7 +38,14 @@ public final class RestServer implements AutoCloseable {
 
     /** What the REST front needs from the rest of Warden. */
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
-                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks) {}
+                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Jobs jobs) {
+
+        /** Without jobs: {@code /v1/jobs} is not served (the job.* actions still are). */
+        public Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
+                            java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks) {
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, null);
+        }
+    }
 
     private final Dependencies deps;
     private final String host;
@@ -98,6 +106,7 @@ public final class RestServer implements AutoCloseable {
             routes.get("/v1/approvals/{id}/stream", ctx -> approvals.stream(ctx, ctx.attribute(PRINCIPAL)));
             routes.post("/v1/approvals/{id}/approve", ctx -> send(ctx, approvals.approve(ctx, ctx.attribute(PRINCIPAL))));
             routes.post("/v1/approvals/{id}/deny", ctx -> send(ctx, approvals.deny(ctx, ctx.attribute(PRINCIPAL))));
+            if (deps.jobs() != null) new JobRoutes(deps.jobs(), this::submit).register(routes, ctx -> ctx.attribute(PRINCIPAL));
 
             routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
                 case 413 -> tooLarge();
@@ -171,6 +180,21 @@ public final class RestServer implements AutoCloseable {
         var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId())
                 .withSession(ctx.header(SESSION_HEADER));
         var outcome = deps.engine().submit(intent);
+        if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
+        if (outcome instanceof Outcome.Limited limited) ctx.header("Retry-After", Long.toString(retryAfterSeconds(limited)));
+        send(ctx, OutcomeResponses.of(outcome));
+    }
+
+    /** Runs {@code actionId} with {@code input} for this request, as {@code POST /v1/actions/{id}} would. */
+    private Outcome submit(Context ctx, String actionId, JsonNode input) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId())
+                .withSession(ctx.header(SESSION_HEADER));
+        return deps.engine().submit(intent);
+    }
+
+    /** Sends {@code outcome} with the headers its case calls for (Location, Retry-After). */
+    static void respond(Context ctx, Outcome outcome) {
         if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
         if (outcome instanceof Outcome.Limited limited) ctx.header("Retry-After", Long.toString(retryAfterSeconds(limited)));
         send(ctx, OutcomeResponses.of(outcome));

@@ -44,7 +44,7 @@ final class RestFixture implements AutoCloseable {
         warden.tokens().ensureAdmin(ADMIN);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-                server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks()),
+                server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks(), warden.jobs()),
                 "127.0.0.1", 0, maxBodyBytes).start();
     }
 
