@@ -1,7 +1,5 @@
 package dev.warden.jobs;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.warden.action.ActionException;
 import dev.warden.action.Caller;
 import dev.warden.action.ErrorKind;
@@ -41,7 +39,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Jobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
-    private static final Duration STORE_POLL = Duration.ofMillis(250);
     private static final Duration END_WAIT = Duration.ofSeconds(10);
 
     private final JobStore store;
@@ -52,9 +49,7 @@ public final class Jobs implements AutoCloseable {
     private final Map<String, Job> live = new ConcurrentHashMap<>();
     private final ArrayDeque<String> finishedOrder = new ArrayDeque<>();
     private final Semaphore slots;
-    /** Where each reader's last read of each job ended, for {@link ReadFrom.SinceLast}. */
-    private final Cache<String, Long> cursors =
-            Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
+    private final OutputReader reader = new OutputReader();
     private final SecureRandom random = new SecureRandom();
     private final Thread flusher;
     private volatile boolean closed;
@@ -173,76 +168,8 @@ public final class Jobs implements AutoCloseable {
      */
     public OutputRead read(Caller viewer, String id, ReadFrom from, int maxBytes, Duration wait) {
         var job = live.get(id);
-        OutputRead read;
-        if (job != null && visible(viewer, job.record())) {
-            var ring = job.ring();
-            long start = startOf(viewer, id, from, ring.end(), ring.start(), maxBytes, () -> ring.lineStart(lineCount(from)));
-            if (!wait.isZero() && start >= ring.end()) {
-                try {
-                    ring.awaitBeyond(start, wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            var slice = ring.read(start, maxBytes);
-            read = new OutputRead(job.record(), slice, slice.text(), false);
-        } else {
-            read = readStored(viewer, id, from, maxBytes, wait);
-        }
-        cursors.put(cursorKey(viewer, id), read.text().nextOffset());
-        return read;
-    }
-
-    private OutputRead readStored(Caller viewer, String id, ReadFrom from, int maxBytes, Duration wait) {
-        var stored = stored(viewer, id);
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            var r = stored.record();
-            var tail = stored.tail();
-            long end = r.outputBytes();
-            long first = r.firstOffset();
-            long start = startOf(viewer, id, from, end, first, maxBytes, () -> storedLineStart(tail, first, lineCount(from)));
-            boolean running = r.status() == JobStatus.RUNNING;
-            if (start >= end && running && System.nanoTime() < deadline && pause(STORE_POLL)) {
-                stored = stored(viewer, id);
-                continue;
-            }
-            long at = Math.min(Math.max(start, first), end);
-            int length = (int) Math.min(maxBytes, end - at);
-            var bytes = java.util.Arrays.copyOfRange(tail, (int) (at - first), (int) (at - first) + length);
-            var slice = new OutputSlice(start, at, bytes, first, end, !running);
-            return new OutputRead(r, slice, slice.text(), true);
-        }
-    }
-
-    /** Where a read starts; a tail longer than {@code maxBytes} is cut to its end, which is what a tail is for. */
-    private long startOf(Caller viewer, String id, ReadFrom from, long end, long first, int maxBytes,
-                         java.util.function.LongSupplier lines) {
-        long start = switch (from) {
-            case ReadFrom.Offset o -> o.offset();
-            case ReadFrom.SinceLast s -> {
-                var cursor = cursors.getIfPresent(cursorKey(viewer, id));
-                yield cursor == null ? 0 : Math.min(cursor, end);
-            }
-            case ReadFrom.TailBytes t -> Math.max(first, end - Math.min(t.bytes(), maxBytes));
-            case ReadFrom.TailLines t -> Math.max(lines.getAsLong(), end - maxBytes);
-        };
-        if (start > end) {
-            throw new ActionException(ErrorKind.BAD_INPUT, "offset_beyond_end",
-                    "Offset " + start + " is past the end of job " + id + "'s output (" + end + " bytes so far).",
-                    "Continue from the nextOffset of your last read, or read with sinceLast: true.");
-        }
-        return start;
-    }
-
-    private static int lineCount(ReadFrom from) {
-        return from instanceof ReadFrom.TailLines t ? t.lines() : 0;
-    }
-
-    private static long storedLineStart(byte[] tail, long first, int lines) {
-        var ring = new OutputRing(Math.max(1, tail.length));
-        ring.append(tail, 0, tail.length);
-        return first + ring.lineStart(lines);
+        if (job != null && visible(viewer, job.record())) return reader.fromRing(viewer, job, from, maxBytes, wait);
+        return reader.fromStore(viewer, id, from, maxBytes, wait, () -> stored(viewer, id));
     }
 
     /** What became of a write to a job's standard input. {@code pending}: the job had not taken it all yet. */
@@ -419,20 +346,5 @@ public final class Jobs implements AutoCloseable {
         var bytes = new byte[8];
         random.nextBytes(bytes);
         return "job_" + HexFormat.of().formatHex(bytes);
-    }
-
-    private static String cursorKey(Caller reader, String id) {
-        return id + '\u0000' + reader.id();
-    }
-
-    /** Sleeps; false when interrupted (the interrupt is kept). */
-    private static boolean pause(Duration d) {
-        try {
-            Thread.sleep(d);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

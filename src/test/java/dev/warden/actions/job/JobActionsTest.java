@@ -191,6 +191,15 @@ class JobActionsTest {
     }
 
     @Test
+    void jobStartTakesEveryFieldOfShellExec() {
+        var registry = fx.warden.engine().registry();
+        var shell = registry.find("shell.exec").orElseThrow().spec().inputSchema().path("properties");
+        var job = registry.find("job.start").orElseThrow().spec().inputSchema().path("properties");
+        assertThat(job.propertyNames()).as("job.start's input is shell.exec's, plus its own fields")
+                .containsAll(shell.propertyNames());
+    }
+
+    @Test
     void invalidInputIsRefusedWithItsPath() {
         var both = fx.submit(OPERATOR, "job.start", "{\"command\":\"ls\",\"argv\":[\"ls\"]}");
         assertThat(both).isInstanceOf(Outcome.Invalid.class);
