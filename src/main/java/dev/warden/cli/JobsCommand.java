@@ -142,7 +142,7 @@ final class JobsCommand implements Callable<Integer> {
                 var bearer = token != null ? token : System.getenv("WARDEN_TOKEN");
                 if (bearer == null) throw new CommandLine.ParameterException(spec.commandLine(), "--server needs --token or $WARDEN_TOKEN");
                 return new StreamFollower(server, bearer, spec.commandLine().getOut(), spec.commandLine().getErr(), line)
-                        .follow(id, offset);
+                        .follow(id, offset, tail);
             }
             return followHere(line);
         }

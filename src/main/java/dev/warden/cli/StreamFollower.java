@@ -37,13 +37,33 @@ final class StreamFollower {
         this.line = line;
     }
 
-    /** Follows job {@code id} from {@code offset}; answers the exit code for the command line. */
-    int follow(String id, long offset) throws InterruptedException {
+    /**
+     * Follows job {@code id} from {@code offset}, or from its last {@code tail} lines when not null;
+     * answers the exit code for the command line.
+     */
+    int follow(String id, long offset, Integer tail) throws InterruptedException {
         var started = Instant.now();
         long next = offset;
+        if (tail != null) {
+            try {
+                var response = http.send(HttpRequest.newBuilder(URI.create(server + "/v1/jobs/" + encode(id)
+                                + "/output?tailLines=" + tail)).header("Authorization", "Bearer " + token).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    err.println(response.body());
+                    return response.statusCode() == 404 ? 2 : 3;
+                }
+                var result = Json.parse(response.body()).path("result");
+                out.print(result.path("data").asString());
+                out.flush();
+                next = result.path("nextOffset").asLong();
+            } catch (IOException e) {
+                err.println("error: " + server + " did not answer: " + e.getMessage());
+                return 1;
+            }
+        }
         for (int attempt = 1; ; attempt++) {
-            var request = HttpRequest.newBuilder(URI.create(server + "/v1/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-                            + "/stream?offset=" + next))
+            var request = HttpRequest.newBuilder(URI.create(server + "/v1/jobs/" + encode(id) + "/stream?offset=" + next))
                     .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
             try {
                 var response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -87,5 +107,9 @@ final class StreamFollower {
             }
             Thread.sleep(Math.min(5_000, 500L * attempt));
         }
+    }
+
+    private static String encode(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 }

@@ -119,6 +119,9 @@ class JobsCommandTest {
             assertThat(follow.out()).isEqualTo("1\n2\n3\n");
             assertThat(follow.exit()).as(follow.err()).isZero();
             assertThat(follow.err()).contains("exited with exit code 0");
+            var tail = warden("jobs", "follow", id, "--tail", "1", "--server", "http://127.0.0.1:" + rest.port(),
+                    "--token", ADMIN_TOKEN);
+            assertThat(tail.out()).isEqualTo("3\n");
         }
     }
 }
