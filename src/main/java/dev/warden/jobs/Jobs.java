@@ -109,8 +109,10 @@ public final class Jobs implements AutoCloseable {
                 throw e;
             }
             live.put(record.id(), job);
+            // The answer is the job as started, even if a quick command ends before the caller reads it.
+            var answer = job.record();
             Thread.ofVirtual().name("job-" + record.id()).start(() -> supervise(job));
-            return job.record();
+            return answer;
         } catch (RuntimeException e) {
             slots.release();
             throw e;
@@ -118,24 +120,21 @@ public final class Jobs implements AutoCloseable {
     }
 
     private void supervise(Job job) {
+        JobRecord record = null;
+        RuntimeException failure = null;
         try {
-            var result = job.process().await();
-            var record = job.end(result, clock.instant());
-            try {
-                store.finish(record, job.ring().newest(limits.storedTailBytes()));
-            } catch (RuntimeException e) {
-                log.error("could not store the end of job {}", job.id(), e);
-            }
-            job.ring().close();
-            job.done().complete(record);
+            record = job.end(job.process().await(), clock.instant());
+            store.finish(record, job.ring().newest(limits.storedTailBytes()));
         } catch (RuntimeException e) {
-            log.error("supervising job {} failed", job.id(), e);
-            job.ring().close();
-            job.done().completeExceptionally(e);
-        } finally {
-            slots.release();
-            retain(job);
+            log.error("could not record the end of job {}", job.id(), e);
+            failure = e;
         }
+        // Everything about the end is settled before anyone waiting for it hears of it.
+        job.ring().close();
+        slots.release();
+        retain(job);
+        if (record != null) job.done().complete(record);
+        else job.done().completeExceptionally(failure);
     }
 
     /** Keeps the newest ended jobs in memory with their whole ring; older ones are read from the store. */

@@ -79,11 +79,11 @@ class JobsCommandTest {
     @Test
     void listShowsTheServersJobsAndFollowPrintsOutputUntilTheEnd() {
         assertThat(warden("jobs").out()).contains("No jobs.");
-        var id = start("echo first; sleep 1.5; echo second; exit 3");
+        var id = start("echo first; sleep 4; echo second; exit 3");
 
         var list = warden("jobs", "list");
         assertThat(list.exit()).as(list.err()).isZero();
-        assertThat(list.out()).contains("ID", "STATUS", id, "running", "echo first; sleep 1.5");
+        assertThat(list.out()).contains("ID", "STATUS", id, "running", "echo first; sleep 4");
 
         var follow = warden("jobs", "follow", id, "--progress");
         assertThat(follow.out()).isEqualTo("first\nsecond\n");

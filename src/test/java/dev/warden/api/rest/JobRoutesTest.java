@@ -83,7 +83,7 @@ class JobRoutesTest {
 
     @Test
     void theStreamSendsOutputAsItComesThenTheExitAndResumesFromLastEventId() throws Exception {
-        var id = startJob(RestFixture.ADMIN, "{\"command\":\"for i in 1 2 3; do echo line $i; sleep 0.3; done\"}");
+        var id = startJob(RestFixture.ADMIN, "{\"command\":\"for i in 1 2 3; do echo line $i; sleep 0.7; done\"}");
         var events = events("/v1/jobs/" + id + "/stream", RestFixture.ADMIN, null, 100);
         assertThat(text(events)).isEqualTo("line 1\nline 2\nline 3\n");
         assertThat(events.stream().filter(e -> "output".equals(e.name())).count()).as("output arrives as it is written")
