@@ -6,35 +6,51 @@ import dev.warden.action.InputValidator;
 import dev.warden.actions.fs.FileActions;
 import dev.warden.actions.job.JobActions;
 import dev.warden.actions.journal.UndoAction;
+import dev.warden.actions.preview.PreviewCommitAction;
+import dev.warden.actions.preview.PreviewDiscardAction;
 import dev.warden.actions.shell.ShellExecAction;
 import dev.warden.audit.AuditLog;
 import dev.warden.config.WardenConfig;
 import dev.warden.approval.ApprovalStore;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
+import dev.warden.metrics.Metrics;
 import dev.warden.secret.SecretBox;
 import dev.warden.webhook.Webhooks;
 import dev.warden.engine.Plans;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
+import dev.warden.identity.IdentityAdmin;
+import dev.warden.identity.ProjectService;
 import dev.warden.identity.TokenService;
+import dev.warden.identity.UserService;
 import dev.warden.jobs.JobLimits;
 import dev.warden.jobs.Jobs;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyFile;
+import dev.warden.policy.Policies;
 import dev.warden.audit.AuditEntry;
 import dev.warden.json.Json;
 import java.time.Duration;
+import dev.warden.policy.SandboxPolicy;
+import dev.warden.preview.PreviewStore;
+import dev.warden.sandbox.CgroupLimits;
 import dev.warden.sandbox.ProcessLimits;
 import dev.warden.sandbox.ProcessRunner;
+import dev.warden.sandbox.SandboxLevel;
+import dev.warden.sandbox.SandboxSettings;
+import dev.warden.sandbox.Sandboxes;
 import dev.warden.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -45,16 +61,20 @@ import java.util.concurrent.CompletionException;
 public final class Warden implements AutoCloseable {
     /** Most plan steps running at once: steps are mostly I/O, but each may start a process. */
     private static final int PLAN_PARALLELISM = 4;
+    /** Below this the audit trail and the journal could soon fail to write. */
+    private static final long MIN_FREE_BYTES = 100L * 1024 * 1024;
     private static final Duration POLICY_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     /** A reload of the policy file, as the audit trail keeps it: who (Warden), which file, its hash, and whether it took effect. */
-    private static AuditEntry reloadRecord(PolicyFile policy, PolicyFile.Reload reload, Clock clock) {
+    private static AuditEntry reloadRecord(Policies policies, String project, PolicyFile.Reload reload, Clock clock) {
         var input = Json.object();
-        input.put("file", policy.path().toString());
+        var file = project == null ? policies.main() : policies.projects().get(project);
+        input.put("file", file.path().toString());
         input.put("sha256", reload.sha256());
         var problems = input.putArray("problems");
         reload.problems().forEach(p -> problems.add(p.toString()));
-        return new AuditEntry(clock.instant(), "system:warden", "warden", "default", "internal", "policy.reload", "execute",
+        return new AuditEntry(clock.instant(), "system:warden", "warden", project == null ? "default" : project, "internal",
+                "policy.reload", "execute",
                 input, null, null, null, reload.applied() ? "done" : "failed", reload.applied() ? null : "policy_invalid",
                 null, 0, null, null);
     }
@@ -65,17 +85,25 @@ public final class Warden implements AutoCloseable {
     private final Plans plans;
     private final Approvals approvals;
     private final TokenService tokens;
+    private final UserService users;
+    private final ProjectService projects;
+    private final IdentityAdmin identityAdmin;
     private final Journal journal;
     private final PathJail jail;
-    private final PolicyFile policy;
+    private final Policies policy;
     private final SecretBox secrets;
     private final Webhooks webhooks;
+    private final Metrics metrics;
+    private final Sandboxes sandboxes;
+    private final Telemetry telemetry;
+    private final SelfTest selfTest;
     private final Jobs jobs;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
-                   TokenService tokens,
-                   Journal journal, PathJail jail, PolicyFile policy,
-                   SecretBox secrets, Webhooks webhooks, Jobs jobs) {
+                   TokenService tokens, UserService users, ProjectService projects, IdentityAdmin identityAdmin,
+                   Journal journal, PathJail jail, Policies policy,
+                   SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry,
+                   SelfTest selfTest, Jobs jobs) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -83,15 +111,27 @@ public final class Warden implements AutoCloseable {
         this.plans = plans;
         this.approvals = approvals;
         this.tokens = tokens;
+        this.users = users;
+        this.projects = projects;
+        this.identityAdmin = identityAdmin;
         this.journal = journal;
         this.jail = jail;
         this.policy = policy;
         this.secrets = secrets;
         this.webhooks = webhooks;
+        this.metrics = metrics;
+        this.sandboxes = sandboxes;
+        this.telemetry = telemetry;
+        this.selfTest = selfTest;
         this.jobs = jobs;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
+        return open(config, clock, List.of());
+    }
+
+    /** As {@link #open(WardenConfig, Clock)}, with span processors of the caller's (tests read spans this way). */
+    public static Warden open(WardenConfig config, Clock clock, List<io.opentelemetry.sdk.trace.SpanProcessor> spanProcessors) {
         var dataDir = config.dataDir();
         try {
             Files.createDirectories(dataDir);
@@ -105,7 +145,8 @@ public final class Warden implements AutoCloseable {
         // Compiling the policy's CEL rules and opening the database (Flyway) are the two slow parts
         // of a start, and independent: run them side by side.
         // Rules read the machine's local time (context.hour), as an operator writing them means it.
-        var policyLoad = CompletableFuture.supplyAsync(() -> new PolicyFile(config.policyFile(), Clock.systemDefaultZone()),
+        var policyLoad = CompletableFuture.supplyAsync(() -> new Policies(
+                new PolicyFile(config.policyFile(), Clock.systemDefaultZone()), dataDir.resolve("projects"), Clock.systemDefaultZone()),
                 Thread::startVirtualThread);
         var jail = new PathJail(config.roots());
         var db = Database.openSqlite(dataDir);
@@ -116,26 +157,50 @@ public final class Warden implements AutoCloseable {
             var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
                     config.confirmationTtl(), db, clock);
             var actions = new ArrayList<Action>(FileActions.all(jail));
-            var shell = new ShellExecAction(jail, new ProcessRunner(ProcessLimits.defaults()), new CommandAnalyzer());
+            // Sandbox settings are read once, from the main policy: a reload does not change them (yet).
+            var sandboxes = sandboxes(policy.main().current().sandbox(), jail, dataDir);
+            var previews = new PreviewStore(db, dataDir.resolve("previews"), clock);
+            var shell = new ShellExecAction(jail, sandboxes, previews, new CommandAnalyzer());
             actions.add(shell);
             actions.add(new UndoAction());
+            // Jobs run at the same levels, over a runner with their own (longer) time limits.
             var jobLimits = JobLimits.defaults();
-            var jobs = new Jobs(db, new ProcessRunner(jobLimits.processLimits()), jobLimits, clock);
+            var jobs = new Jobs(db, sandboxes.withBase(new ProcessRunner(jobLimits.processLimits())), jobLimits, clock);
             actions.addAll(JobActions.all(shell, jobs));
+            actions.add(new PreviewCommitAction(jail, previews));
+            actions.add(new PreviewDiscardAction(previews));
             var registry = new ActionRegistry(actions);
             var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
             var webhooks = new Webhooks(db, secrets, clock);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
-            var engine = new Engine(registry, new InputValidator(registry), policy::current, confirmations, journal, audit,
-                    approvalStore, db, clock);
+            var metrics = new Metrics(approvalStore::countPending, () -> audit.stats().records());
+            var selfTestSpans = new SelfTest.Spans();
+            var processors = new ArrayList<io.opentelemetry.sdk.trace.SpanProcessor>(spanProcessors);
+            processors.add(selfTestSpans);
+            var telemetry = Telemetry.open(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), processors);
+            var users = new UserService(db, clock);
+            var projects = new ProjectService(db, clock);
+            var tokens = new TokenService(db, clock);
+            var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
+                    approvalStore, db, metrics, telemetry.tracer(), clock, projects);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
-            policy.watch(POLICY_CHECK_INTERVAL, reload -> audit.append(reloadRecord(policy, reload, clock)));
+            policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
-                    new TokenService(db, clock), journal, jail, policy, secrets, webhooks, jobs);
+                    tokens, users, projects, new IdentityAdmin(users, projects, tokens, audit, clock),
+                    journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
+                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /** The sandbox levels as the policy sets them. */
+    private static Sandboxes sandboxes(SandboxPolicy p, PathJail jail, Path dataDir) {
+        var settings = new SandboxSettings(SandboxLevel.parse(p.defaultLevel()).orElseThrow(),
+                SandboxLevel.parse(p.minimum()).orElseThrow(), p.network(),
+                new CgroupLimits(p.memoryMb() << 20, p.pids(), p.cpus()), Duration.ofMinutes(p.previewTtlMinutes()));
+        return Sandboxes.open(new ProcessRunner(ProcessLimits.defaults()), settings, jail.roots(), dataDir);
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -167,6 +232,19 @@ public final class Warden implements AutoCloseable {
         return tokens;
     }
 
+    public UserService users() {
+        return users;
+    }
+
+    public ProjectService projects() {
+        return projects;
+    }
+
+    /** Users, projects, members and tokens as admins change them: checked and audited. */
+    public IdentityAdmin identityAdmin() {
+        return identityAdmin;
+    }
+
     public Database database() {
         return db;
     }
@@ -179,18 +257,30 @@ public final class Warden implements AutoCloseable {
         return jail;
     }
 
-    /** The policy in force now (it changes when its file does). */
+    /** The main policy in force now (it changes when its file does). */
     public Policy policy() {
-        return policy.current();
+        return policy.main().current();
+    }
+
+    /** The policy in force for {@code project}: its own file's, else the main one. */
+    public Policy policy(String project) {
+        return policy.forProject(project);
     }
 
     /** The policy in force and the newest reload attempt, as the admin API shows them. */
     public tools.jackson.databind.JsonNode policyStatus() {
+        var node = status(policy.main());
+        var projects = node.putObject("projects");
+        policy.projects().forEach((name, file) -> projects.set(name, status(file)));
+        return node;
+    }
+
+    private static tools.jackson.databind.node.ObjectNode status(PolicyFile file) {
         var node = Json.object();
-        node.put("file", policy.path().toString());
-        node.put("sha256", policy.sha256());
-        node.put("loadedAt", policy.loadedAt().toString());
-        var last = policy.lastReload();
+        node.put("file", file.path().toString());
+        node.put("sha256", file.sha256());
+        node.put("loadedAt", file.loadedAt().toString());
+        var last = file.lastReload();
         var reload = node.putObject("lastReload");
         reload.put("at", last.at().toString());
         reload.put("sha256", last.sha256());
@@ -206,12 +296,52 @@ public final class Warden implements AutoCloseable {
         return secrets;
     }
 
-    public Webhooks webhooks() {
-        return webhooks;
+    public Metrics metrics() {
+        return metrics;
     }
 
-    public PolicyFile policyFile() {
-        return policy;
+    /**
+     * What {@code GET /readyz} and {@code warden doctor} check: the database takes a write, the audit
+     * writer runs, the data dir has room. {@code ready} is true when all pass.
+     */
+    public tools.jackson.databind.JsonNode readiness() {
+        var node = Json.object();
+        var checks = node.putObject("checks");
+        boolean ready = true;
+        var dbCheck = checks.putObject("database");
+        try (var c = db.writeConnection(); var st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS readiness_probe (x INTEGER)");
+            st.execute("INSERT INTO readiness_probe VALUES (1)");
+            c.rollback();
+            dbCheck.put("ok", true);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            dbCheck.put("ok", false).put("error", e.getMessage());
+            ready = false;
+        }
+        var writer = audit.writerAlive();
+        checks.putObject("auditWriter").put("ok", writer).put("records", audit.stats().records());
+        ready &= writer;
+        var space = checks.putObject("dataDirSpace");
+        try {
+            var usable = Files.getFileStore(config.dataDir()).getUsableSpace();
+            var enough = usable >= MIN_FREE_BYTES;
+            space.put("ok", enough).put("usableBytes", usable).put("minimumBytes", MIN_FREE_BYTES);
+            ready &= enough;
+        } catch (IOException e) {
+            space.put("ok", false).put("error", e.getMessage());
+            ready = false;
+        }
+        node.put("status", ready ? "ready" : "not_ready");
+        return node;
+    }
+
+    /** What the REST front needs, wired from this Warden. */
+    public dev.warden.api.rest.RestServer.Dependencies restDependencies() {
+        return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
+                new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
+                new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
+                telemetry.api(), selfTest::run, identityAdmin, jobs);
     }
 
     /** Background jobs this Warden runs, and those of other processes on the data dir as stored. */
@@ -219,10 +349,25 @@ public final class Warden implements AutoCloseable {
         return jobs;
     }
 
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    public PolicyFile policyFile() {
+        return policy.main();
+    }
+
+    /** The sandbox levels; {@code sandboxes().capabilityReport()} is what this machine's sandbox can do. */
+    public Sandboxes sandboxes() {
+        return sandboxes;
+    }
+
     /** Running jobs are killed and recorded as lost first, while the database is still open. */
     @Override
     public void close() {
         jobs.close();
+        telemetry.close();
+        metrics.close();
         policy.close();
         audit.close();
         db.close();

@@ -87,7 +87,6 @@ public final class ApprovalStore {
 
     /** The request, with a pending one past its expiry marked expired first. */
     public Optional<Approval> find(String id) {
-        expireDue();
         try (var c = db.connection()) {
             return read(c, id);
         } catch (SQLException e) {
@@ -95,16 +94,37 @@ public final class ApprovalStore {
         }
     }
 
+    /** Requests waiting for votes now (not expired). */
+    public long countPending() {
+        try (var c = db.connection(); var ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM approvals WHERE status = 'pending' AND expires_at > ?")) {
+            ps.setString(1, clock.instant().toString());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw storeFailure(e);
+        }
+    }
+
     /** Newest first; {@code project} and {@code status} narrow the list when not null. */
     public List<Approval> list(String project, ApprovalStatus status, int limit) {
-        expireDue();
+        var now = clock.instant().toString();
         var sql = new StringBuilder("SELECT * FROM approvals WHERE 1 = 1");
         var args = new ArrayList<Object>();
         if (project != null) {
             sql.append(" AND project = ?");
             args.add(project);
         }
-        if (status != null) {
+        // A pending request past its expiry reads as expired (nothing rewrites it when it lapses).
+        if (status == ApprovalStatus.PENDING) {
+            sql.append(" AND status = 'pending' AND expires_at > ?");
+            args.add(now);
+        } else if (status == ApprovalStatus.EXPIRED) {
+            sql.append(" AND (status = 'expired' OR (status = 'pending' AND expires_at <= ?))");
+            args.add(now);
+        } else if (status != null) {
             sql.append(" AND status = ?");
             args.add(status.id());
         }
@@ -127,9 +147,8 @@ public final class ApprovalStore {
      * Who may vote is the caller's concern; this refuses only what the state forbids.
      */
     public Approval vote(String id, Principal voter, Approval.Verdict verdict, String comment) {
-        expireDue();
         var now = clock.instant().toString();
-        try (var c = db.connection()) {
+        try (var c = db.writeConnection()) {
             c.setAutoCommit(false);
             try {
                 var current = read(c, id).orElseThrow(() -> notFound(id));
@@ -145,8 +164,8 @@ public final class ApprovalStore {
                 var next = verdict == Approval.Verdict.DENY ? ApprovalStatus.DENIED
                         : approvals >= current.requiredApprovals() ? ApprovalStatus.APPROVED : ApprovalStatus.PENDING;
                 if (next != ApprovalStatus.PENDING) {
-                    exec(c, "UPDATE approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
-                            next.id(), now, id);
+                    exec(c, "UPDATE approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?",
+                            next.id(), now, id, now);
                 }
                 c.commit();
                 var after = read(c, id).orElseThrow();
@@ -179,11 +198,6 @@ public final class ApprovalStore {
         find(id).ifPresent(a -> listener.accept(new Event(Event.EXECUTED, a)));
     }
 
-    private void expireDue() {
-        update("UPDATE approvals SET status = 'expired', decided_at = expires_at WHERE status = 'pending' AND expires_at <= ?",
-                clock.instant().toString());
-    }
-
     private Optional<Approval> read(Connection c, String id) throws SQLException {
         try (var ps = c.prepareStatement("SELECT * FROM approvals WHERE id = ?")) {
             ps.setString(1, id);
@@ -211,16 +225,19 @@ public final class ApprovalStore {
                 }
             }
         }
-        return new Approval(id, ApprovalStatus.of(rs.getString("status")), rs.getString("action"),
+        var status = ApprovalStatus.of(rs.getString("status"));
+        var expiresAt = Instant.parse(rs.getString("expires_at"));
+        if (status == ApprovalStatus.PENDING && !clock.instant().isBefore(expiresAt)) status = ApprovalStatus.EXPIRED;
+        return new Approval(id, status, rs.getString("action"),
                 Json.parse(rs.getString("input")), rs.getString("origin"), requester, rs.getString("risk"),
                 rs.getString("reason"), rs.getString("rule"), json(rs.getString("preview")),
                 rs.getInt("required_approvals"), Role.parse(rs.getString("approver_role")), Instant.parse(rs.getString("requested_at")),
-                Instant.parse(rs.getString("expires_at")), instant(rs.getString("decided_at")), votes,
+                expiresAt, instant(rs.getString("decided_at")), votes,
                 json(rs.getString("result")), instant(rs.getString("finished_at")));
     }
 
     private int update(String sql, Object... args) {
-        try (var c = db.connection()) {
+        try (var c = db.writeConnection()) {
             return exec(c, sql, args);
         } catch (SQLException e) {
             throw storeFailure(e);

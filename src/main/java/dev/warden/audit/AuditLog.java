@@ -151,6 +151,11 @@ public final class AuditLog implements AutoCloseable {
         return enqueue(entry, null).thenApplyAsync(Function.identity(), callbacks);
     }
 
+    /** Whether the writer thread is running: while it is not, appends cannot become durable. */
+    public boolean writerAlive() {
+        return writer.isAlive();
+    }
+
     public Stats stats() {
         return new Stats(records, transactions, largestBatch, failedBatches);
     }

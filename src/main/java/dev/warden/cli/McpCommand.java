@@ -46,7 +46,7 @@ final class McpCommand implements Callable<Integer> {
             } else {
                 principal = Principal.localAdmin(System.getProperty("user.name", "local"));
             }
-            var front = new McpFront(warden.engine(), warden.approvals(), role -> warden.policy().maxRisk(role),
+            var front = new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC());
             try (var stdio = new McpStdio(front, principal, System.in, protocol)) {

@@ -43,11 +43,11 @@ final class ServeCommand implements Runnable {
             out.println("    " + secret);
             out.println();
         });
-        var mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), role -> warden.policy().maxRisk(role),
+        var mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC()),
                 warden.tokens(), config.host(), config.maxBodyBytes());
-        var server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks(), warden.jobs()),
+        var server = new RestServer(warden.restDependencies(),
                 config.host(), config.port(), config.maxBodyBytes(), mcp::mount).start();
         out.println("Data dir: " + config.dataDir());
         for (var root : warden.jail().roots()) out.println("Root:     " + root);

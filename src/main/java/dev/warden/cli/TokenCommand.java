@@ -1,8 +1,9 @@
 package dev.warden.cli;
 
+import dev.warden.identity.IdentityAdmin;
 import dev.warden.identity.Role;
+import dev.warden.identity.TokenService;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** {@code warden token}: tokens belong to a user and a project, with a role no higher than the user's there. */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Create, list and revoke API tokens.",
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 final class TokenCommand implements Runnable {
@@ -56,16 +58,15 @@ final class TokenCommand implements Runnable {
             Duration ttl;
             try {
                 parsedRole = Role.parse(role);
-                ttl = expires == null ? null : parseDuration(expires);
+                ttl = expires == null ? null : TokenService.parseLifetime(expires);
             } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("error: " + e.getMessage());
-                return 2;
+                return IdentityCli.usage(spec, e.getMessage());
             }
             List<String> patterns = actions == null ? List.of()
                     : Arrays.stream(actions.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-            try (var warden = data.open()) {
-                var created = warden.tokens().create(name == null ? user : name, user, project, parsedRole, ttl, patterns);
-                var out = spec.commandLine().getOut();
+            var request = new IdentityAdmin.TokenRequest(name == null ? user : name, user, project, parsedRole, ttl, patterns);
+            return IdentityCli.run(spec, data, (identity, out) -> {
+                var created = identity.createToken(IdentityCli.me(), IdentityCli.ORIGIN, request);
                 var info = created.info();
                 out.println("Created token " + info.id() + " for " + info.user() + " in " + info.project() + " as " + info.role().id()
                         + (info.expiresAt() == null ? "" : ", expires " + info.expiresAt())
@@ -73,7 +74,7 @@ final class TokenCommand implements Runnable {
                 out.println("The secret is shown only now:");
                 out.println(created.secret());
                 return 0;
-            }
+            });
         }
     }
 
@@ -85,20 +86,22 @@ final class TokenCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @Option(names = "--project", description = "Only the tokens of this project.")
+        String project;
+
         @Override
         public Integer call() {
-            try (var warden = data.open()) {
-                var out = spec.commandLine().getOut();
+            return IdentityCli.run(spec, data, (identity, out) -> {
                 out.printf("%-16s %-10s %-10s %-9s %-8s %-22s %-22s %s%n", "ID", "USER", "PROJECT", "ROLE", "STATE", "EXPIRES", "LAST USED", "NAME");
                 var now = java.time.Instant.now();
-                for (var t : warden.tokens().list()) {
+                for (var t : identity.tokens(IdentityCli.me(), project)) {
                     var state = t.revokedAt() != null ? "revoked" : t.activeAt(now) ? "active" : "expired";
                     out.printf("%-16s %-10s %-10s %-9s %-8s %-22s %-22s %s%n", t.id(), t.user(), t.project(), t.role().id(), state,
                             t.expiresAt() == null ? "never" : t.expiresAt().toString(),
                             t.lastUsedAt() == null ? "-" : t.lastUsedAt().toString(), t.name());
                 }
                 return 0;
-            }
+            });
         }
     }
 
@@ -115,33 +118,11 @@ final class TokenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var warden = data.open()) {
-                if (warden.tokens().revoke(id)) {
-                    spec.commandLine().getOut().println("Revoked " + id + ".");
-                    return 0;
-                }
-                spec.commandLine().getErr().println("error: no active token " + id + "; ./warden token list shows them");
-                return 1;
-            }
+            return IdentityCli.run(spec, data, (identity, out) -> {
+                identity.revokeToken(IdentityCli.me(), IdentityCli.ORIGIN, id);
+                out.println("Revoked " + id + ".");
+                return 0;
+            });
         }
     }
-
-    static Duration parseDuration(String text) {
-        var t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (t.length() < 2) throw new NumberFormatException();
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            if (n <= 0) throw new IllegalArgumentException("--expires must be positive, was " + text);
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("--expires must look like 30m, 24h or 7d, was '" + text + "'");
-        }
-    }
-
 }

@@ -11,29 +11,26 @@ import dev.warden.action.ChangeJournal;
 import dev.warden.action.ErrorKind;
 import dev.warden.action.InputValidator;
 import dev.warden.action.Risk;
-import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditLog;
 import dev.warden.audit.UndoRow;
 import dev.warden.approval.ApprovalStore;
-import dev.warden.json.CanonicalJson;
+import dev.warden.identity.Principal;
+import dev.warden.identity.ProjectStates;
 import dev.warden.json.Json;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
-import dev.warden.policy.Decision;
 import dev.warden.policy.DecisionRequest;
+import dev.warden.policy.Decision;
 import dev.warden.policy.Effect;
+import io.opentelemetry.api.trace.Tracer;
 import dev.warden.policy.Policy;
 import dev.warden.store.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -49,20 +46,31 @@ public final class Engine {
 
     private final ActionRegistry registry;
     private final InputValidator validator;
-    private final Supplier<Policy> policy;
+    /** The policy that decides for a project (its own, or the main one). */
+    private final Function<String, Policy> policy;
     private final ConfirmationTokens confirmations;
     private final Journal journal;
     private final AuditLog audit;
     private final ApprovalStore approvals;
     private final Limiter limiter;
+    private final EngineObserver observer;
+    private final Tracer tracer;
+    private final ProjectStates projects;
     /** Sessions that read untrusted content, until a day after the last such read. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> tainted =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(1)).maximumSize(100_000).build();
     private final Clock clock;
 
-    public Engine(ActionRegistry registry, InputValidator validator, Supplier<Policy> policy,
+    public Engine(ActionRegistry registry, InputValidator validator, Function<String, Policy> policy,
                   ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
-                  Database database, Clock clock) {
+                  Database database, EngineObserver observer, Tracer tracer, Clock clock) {
+        this(registry, validator, policy, confirmations, journal, audit, approvals, database, observer, tracer, clock, ProjectStates.ALL_ACTIVE);
+    }
+
+    public Engine(ActionRegistry registry, InputValidator validator, Function<String, Policy> policy,
+                  ConfirmationTokens confirmations, Journal journal, AuditLog audit, ApprovalStore approvals,
+                  Database database, EngineObserver observer, Tracer tracer, Clock clock, ProjectStates projects) {
+        this.projects = projects;
         this.registry = registry;
         this.validator = validator;
         this.policy = policy;
@@ -71,6 +79,8 @@ public final class Engine {
         this.audit = audit;
         this.approvals = approvals;
         this.limiter = new Limiter(database, clock);
+        this.observer = observer;
+        this.tracer = tracer;
         this.clock = clock;
     }
 
@@ -112,8 +122,8 @@ public final class Engine {
     }
 
     /** The policy in force now. */
-    Policy policy() {
-        return policy.get();
+    Policy policy(String project) {
+        return policy.apply(project);
     }
 
     ConfirmationTokens confirmations() {
@@ -161,7 +171,9 @@ public final class Engine {
                 if (!inputIncomplete && !worldState) return new Preflight.Refused(e.code(), e.getMessage(), e.hint(), List.of());
             }
         }
-        var decision = policy.get().decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(), risk, Map.of(
+        var lifecycle = lifecycleRefusal(intent.principal(), risk);
+        if (lifecycle != null) return new Preflight.Refused(lifecycle.code(), lifecycle.reason(), lifecycle.hint(), List.of());
+        var decision = policy.apply(intent.principal().project()).decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(), risk, Map.of(
                 "origin", intent.origin().id(),
                 "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
                 "tainted", isTainted(intent))));
@@ -175,17 +187,34 @@ public final class Engine {
 
     private Outcome submit(Intent intent, String approvalId, Grant grant) {
         var started = System.nanoTime();
-        var trail = new Trail(intent, clock.instant(), started);
+        // The intent's span is a child of the front's (a REST request's, itself continuing an incoming traceparent).
+        var span = tracer.spanBuilder("warden.intent")
+                .setAttribute("warden.action", intent.actionId())
+                .setAttribute("warden.principal", intent.principal().name())
+                .setAttribute("warden.origin", intent.origin().id())
+                .startSpan();
+        var trail = new Trail(audit, observer, tracer, intent, clock.instant(), started);
         trail.approvalId = approvalId;
         trail.grant = grant;
-        try {
-            return run(intent, trail);
-        } catch (RuntimeException e) {
-            // A bug in a stage must still leave an audit record and a usable answer.
-            log.error("internal error while handling {}", intent.actionId(), e);
-            return trail.failed(ErrorKind.INTERNAL, "internal_error", "Warden hit an internal error: " + e,
-                    "Retry; if it persists, report it with the audit sequence number.", null);
+        trail.traceId = intent.traceId() != null ? intent.traceId()
+                : span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+        Outcome outcome;
+        var logContext = LogContext.of(intent, trail.traceId);
+        try (var scope = span.makeCurrent(); logContext) {
+            try {
+                outcome = run(intent, trail);
+            } catch (RuntimeException e) {
+                // A bug in a stage must still leave an audit record and a usable answer.
+                log.error("internal error while handling {}", intent.actionId(), e);
+                outcome = trail.failed(ErrorKind.INTERNAL, "internal_error", "Warden hit an internal error: " + e,
+                        "Retry; if it persists, report it with the audit sequence number.", null);
+            }
+        } finally {
+            span.end();
         }
+        span.setAttribute("warden.audit_seq", outcome.auditSeq());
+        observer.outcome(intent, outcome, trail.decision == null ? null : trail.decision.effect(), System.nanoTime() - started);
+        return outcome;
     }
 
     private Outcome run(Intent intent, Trail trail) {
@@ -208,7 +237,10 @@ public final class Engine {
         }
 
         // 2 validate
-        var violations = validator.validate(spec.id(), intent.input());
+        List<InputValidator.Violation> violations;
+        try (var stage = Stage.open(tracer, "validate")) {
+            violations = validator.validate(spec.id(), intent.input());
+        }
         if (!violations.isEmpty()) {
             var errors = violations.stream().map(v -> new Outcome.FieldError(v.path(), v.message())).toList();
             return trail.invalid("invalid_input", "The input does not match the schema of " + spec.id() + ".",
@@ -226,20 +258,32 @@ public final class Engine {
         var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE), intent.observer(), caller(intent.principal()));
         Assessment assessment;
         try {
-            assessment = action.assess(ctx, intent.input());
+            try (var stage = Stage.open(tracer, "guard")) {
+                assessment = action.assess(ctx, intent.input());
+            }
         } catch (ActionException e) {
             recorder.abandon();
             return trail.fromException(e);
         }
         trail.risk = assessment.risk();
 
+        // the project's lifecycle: locked lets only reads run, archived nothing
+        var lifecycle = lifecycleRefusal(intent.principal(), assessment.risk());
+        if (lifecycle != null) {
+            recorder.abandon();
+            return trail.denied(lifecycle.code(), lifecycle.reason(), lifecycle.hint(), null);
+        }
+
         // 4 decide
-        var inForce = policy.get();
-        var decision = inForce.decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
-                assessment.risk(), Map.of(
-                        "origin", intent.origin().id(),
-                        "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
-                        "tainted", isTainted(intent))));
+        var inForce = policy.apply(intent.principal().project());
+        Decision decision;
+        try (var stage = Stage.open(tracer, "decide")) {
+            decision = inForce.decide(new DecisionRequest(intent.principal(), spec.id(), intent.input(),
+                    assessment.risk(), Map.of(
+                            "origin", intent.origin().id(),
+                            "mode", intent.mode().name().toLowerCase(java.util.Locale.ROOT),
+                            "tainted", isTainted(intent))));
+        }
         trail.decision = decision;
 
         // 5 hold; a window closed now is said before anyone is asked to confirm
@@ -323,7 +367,7 @@ public final class Engine {
 
         // 6 execute (or simulate)
         JsonNode result;
-        try {
+        try (var stage = Stage.open(tracer, "execute")) {
             result = simulate ? preview(action, ctx, intent.input(), assessment) : action.execute(ctx, intent.input());
         } catch (ActionException e) {
             recorder.abandon();
@@ -341,13 +385,30 @@ public final class Engine {
         }
 
         // 7 journal: the undo entry is stored with the audit record, in the same transaction
-        var undo = simulate ? null : recorder.seal()
-                .map(s -> new UndoRow(s.id(), s.createdAt(), s.principalId(), s.action(), s.items()))
-                .orElse(null);
+        UndoRow undo;
+        try (var stage = Stage.open(tracer, "journal")) {
+            undo = simulate ? null : recorder.seal()
+                    .map(s -> new UndoRow(s.id(), s.createdAt(), s.principalId(), s.action(), s.items()))
+                    .orElse(null);
+        }
         if (simulate) recorder.abandon();
 
         // 8 audit
         return trail.done(spec.id(), result, undo, simulate);
+    }
+
+    private record Refusal(String code, String reason, String hint) {}
+
+    private Refusal lifecycleRefusal(Principal principal, Risk risk) {
+        var project = principal.project();
+        return switch (projects.state(project)) {
+            case ACTIVE -> null;
+            case LOCKED -> risk == Risk.READ ? null : new Refusal("project_locked",
+                    "Project " + project + " is locked: only reads may run in it.",
+                    "Read instead, or ask a system admin to set project " + project + " active again.");
+            case ARCHIVED -> new Refusal("project_archived", "Project " + project + " is archived: nothing runs in it.",
+                    "Ask a system admin to set project " + project + " active again, or use a token of another project.");
+        };
     }
 
     private static JsonNode preview(Action action, ActionContext ctx, JsonNode input, Assessment assessment) {
@@ -374,85 +435,4 @@ public final class Engine {
         return new Caller(p.id(), p.name(), p.project(), p.role().id());
     }
 
-    /** Collects what the audit record needs as the intent moves through the stages, and writes it. */
-    private final class Trail {
-        final Intent intent;
-        final Instant time;
-        final long startedNanos;
-        Risk risk;
-        Decision decision;
-        String approvalId;
-        Grant grant = Grant.NONE;
-
-        Trail(Intent intent, Instant time, long startedNanos) {
-            this.intent = intent;
-            this.time = time;
-            this.startedNanos = startedNanos;
-        }
-
-        long record(String outcome, String code, JsonNode result, UndoRow undo) {
-            var undoId = undo == null ? null : undo.id();
-            var micros = (System.nanoTime() - startedNanos) / 1_000;
-            var p = intent.principal();
-            return audit.append(new AuditEntry(time, p.id(), p.name(), p.project(), intent.origin().id(),
-                    intent.actionId(), intent.mode().name().toLowerCase(java.util.Locale.ROOT), intent.input(),
-                    risk == null ? null : risk.id(),
-                    decision == null ? null : decision.effect().id(),
-                    decision == null ? null : approvalId == null ? decision.reason()
-                            : decision.reason() + " [approval " + approvalId + "]",
-                    outcome, code, result == null ? null : digest(result), micros, intent.traceId(), undoId), undo);
-        }
-
-        Outcome done(String actionId, JsonNode result, UndoRow undo, boolean simulated) {
-            var seq = record(simulated ? "simulated" : "done", null, result, undo);
-            return new Outcome.Done(actionId, result, risk, undo == null ? null : undo.id(), simulated, seq);
-        }
-
-        Outcome needsConfirmation(String actionId, ConfirmationTokens.Issued issued, JsonNode preview, String reason) {
-            var seq = record("needs_confirmation", "confirmation_required", null, null);
-            return new Outcome.NeedsConfirmation(actionId, issued.token(), issued.expiresAt(), preview, reason, risk, seq);
-        }
-
-        Outcome pendingApproval(String actionId, String id, Instant expiresAt, JsonNode preview, String reason) {
-            var seq = record("pending_approval", "approval_required", null, null);
-            return new Outcome.PendingApproval(actionId, id, expiresAt, preview, reason, risk, seq);
-        }
-
-        Outcome limited(Limiter.Refusal r) {
-            var seq = record("limited", r.code(), null, null);
-            return new Outcome.Limited(r.code(), r.detail(), r.hint(), r.retryAt(), seq);
-        }
-
-        Outcome denied(String code, String reason, String hint, String rule) {
-            var seq = record("denied", code, null, null);
-            return new Outcome.Denied(code, reason, hint, rule, seq);
-        }
-
-        Outcome invalid(String code, String detail, String hint, List<Outcome.FieldError> errors) {
-            var seq = record("invalid", code, null, null);
-            return new Outcome.Invalid(code, detail, hint, errors, seq);
-        }
-
-        Outcome failed(ErrorKind kind, String code, String detail, String hint, JsonNode details) {
-            var seq = record("failed", code, null, null);
-            return new Outcome.Failed(kind, code, detail, hint, details, seq);
-        }
-
-        Outcome fromException(ActionException e) {
-            return switch (e.kind()) {
-                case REFUSED -> denied(e.code(), e.getMessage(), e.hint(), null);
-                case BAD_INPUT -> invalid(e.code(), e.getMessage(), e.hint(), List.of());
-                default -> failed(e.kind(), e.code(), e.getMessage(), e.hint(), e.details());
-            };
-        }
-    }
-
-    static String digest(JsonNode result) {
-        try {
-            var sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(CanonicalJson.of(result).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

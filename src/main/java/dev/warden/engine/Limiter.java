@@ -111,7 +111,7 @@ final class Limiter {
     /** One conditional upsert: spends {@code cost} only if the day's total stays within {@code daily}. */
     private boolean spend(String scope, String day, long cost, long daily) {
         if (cost > daily) return false;
-        try (var c = db.connection(); var ps = c.prepareStatement("""
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                 INSERT INTO budget_usage (scope_key, day, used) VALUES (?, ?, ?)
                 ON CONFLICT (scope_key, day) DO UPDATE SET used = used + excluded.used
                 WHERE budget_usage.used + excluded.used <= ?""")) {

@@ -50,7 +50,7 @@ public final class Plans {
      */
     public Outcome submit(JsonNode planJson, Principal principal, Origin origin, String confirmToken, Consumer<JsonNode> events) {
         var started = System.nanoTime();
-        var parsed = PlanParser.parse(planJson, engine.policy().maxPlanSteps());
+        var parsed = PlanParser.parse(planJson, engine.policy(principal.project()).maxPlanSteps());
         if (parsed.plan() == null) {
             var errors = parsed.problems().stream().map(p -> new Outcome.FieldError(p.path(), p.message())).toList();
             var seq = audit(principal, origin, planJson, false, null, null, "invalid", "invalid_plan", started);
@@ -60,7 +60,7 @@ public final class Plans {
         }
         var plan = parsed.plan();
         var invariantErrors = new ArrayList<Outcome.FieldError>();
-        compile(plan, invariantErrors);
+        compile(plan, principal.project(), invariantErrors);
         if (!invariantErrors.isEmpty()) {
             var seq = audit(principal, origin, planJson, plan.simulate(), null, null, "invalid", "invalid_plan", started);
             return new Outcome.Invalid("invalid_plan", "An invariant's check is not a valid CEL condition.",
@@ -130,7 +130,7 @@ public final class Plans {
             return new Outcome.Denied("approval_not_valid", "Request " + approval.id() + " is not an approved, unspent plan.",
                     "Send the plan again to ask for a new approval.", null, seq);
         }
-        var parsed = PlanParser.parse(approval.input(), engine.policy().maxPlanSteps());
+        var parsed = PlanParser.parse(approval.input(), engine.policy(requester.project()).maxPlanSteps());
         if (parsed.plan() == null) {
             var seq = audit(requester, origin, approval.input(), false, null, Effect.APPROVE, "invalid", "invalid_plan", started);
             return new Outcome.Invalid("invalid_plan", "The approved plan no longer validates (the policy's maxSteps changed?).",
@@ -142,7 +142,7 @@ public final class Plans {
 
     private Outcome run(PlanSpec plan, JsonNode planJson, Principal principal, Origin origin, Engine.Grant grant, Risk risk,
                         Effect effect, Consumer<JsonNode> events, long started) {
-        var report = new PlanExecution(engine, plan, compile(plan, new ArrayList<>()), principal, origin, grant, parallelism,
+        var report = new PlanExecution(engine, plan, compile(plan, principal.project(), new ArrayList<>()), principal, origin, grant, parallelism,
                 events).run();
         var ok = "completed".equals(report.path("status").asString());
         var outcome = ok ? (plan.simulate() ? "simulated" : "done") : "failed";
@@ -176,7 +176,7 @@ public final class Plans {
      * The plan's invariants compiled, then the policy's (named {@code policy:NAME}); a problem for each
      * of the plan's that does not compile (the policy's were checked when it was loaded).
      */
-    private List<PlanExecution.Check> compile(PlanSpec plan, List<Outcome.FieldError> errors) {
+    private List<PlanExecution.Check> compile(PlanSpec plan, String project, List<Outcome.FieldError> errors) {
         var checks = new ArrayList<PlanExecution.Check>();
         for (int i = 0; i < plan.invariants().size(); i++) {
             var spec = plan.invariants().get(i);
@@ -184,7 +184,7 @@ public final class Plans {
             if (result.invariant() != null) checks.add(new PlanExecution.Check(spec.name(), spec.observe(), result.invariant()));
             for (var e : result.errors()) errors.add(new Outcome.FieldError("$.invariants[" + i + "].check", e));
         }
-        for (var inv : engine.policy().invariants()) {
+        for (var inv : engine.policy(project).invariants()) {
             checks.add(new PlanExecution.Check("policy:" + inv.name(), inv.observe(), inv.invariant()));
         }
         return checks;

@@ -21,11 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * API tokens: random secrets shown once, stored only as SHA-256 (they carry 190+ bits of entropy,
- * so a slow password hash would add latency and no strength). Lookups are cached for a couple of
- * seconds: a revocation through the CLI on the same database takes effect within that window.
+ * so a slow password hash would add latency and no strength). A token belongs to a user and a
+ * project; its role may not exceed the user's role there (system admins may hold admin anywhere).
+ *
+ * <p>The role a token acts with is decided at every authentication: the lower of the token's role
+ * and its user's current role in the project, so demoting a user demotes their tokens, and removing
+ * them from the project or disabling them makes the tokens stop working. Lookups are cached for a
+ * couple of seconds: a change through the CLI on the same database takes effect within that window.
  */
 public final class TokenService {
     public static final String PREFIX = "wdn_";
+    /** The user the first-start admin token belongs to. */
+    public static final String BOOTSTRAP_ADMIN = "admin";
     private static final Duration CACHE_TTL = Duration.ofSeconds(2);
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
@@ -44,7 +51,10 @@ public final class TokenService {
     private final Database db;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Cache<String, Optional<TokenInfo>> byHash;
+    /** A token with what its user may do in its project now; {@code ceiling} null: nothing (disabled, not a member). */
+    private record Resolved(TokenInfo info, Role ceiling) {}
+
+    private final Cache<String, Optional<Resolved>> byHash;
     private final ConcurrentHashMap<String, Instant> lastUsedWritten = new ConcurrentHashMap<>();
 
     public TokenService(Database db, Clock clock) {
@@ -53,12 +63,32 @@ public final class TokenService {
         this.byHash = Caffeine.newBuilder().expireAfterWrite(CACHE_TTL).maximumSize(10_000).build();
     }
 
+    /**
+     * Creates a token for {@code user} in {@code project}. Refused unless the user exists, is enabled
+     * and holds at least {@code role} in the project (a system admin holds admin in every project).
+     */
     public Created create(String name, String user, String project, Role role, Duration ttl, List<String> actions) {
+        actions.forEach(TokenService::checkPattern);
+        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+            throw new IdentityException(IdentityException.Kind.BAD_INPUT, "invalid_expiry", "A token's lifetime must be positive.",
+                    "Give a lifetime such as 30m, 24h or 7d, or none for a token that does not expire.");
+        }
+        var ceiling = ceiling(user, project);
+        if (role.ordinal() > ceiling.ordinal()) {
+            throw new IdentityException(IdentityException.Kind.REFUSED, "role_exceeds_membership",
+                    user + " is " + article(ceiling) + " in project " + project + ", so their token cannot be " + article(role) + ".",
+                    "Create the token with --role " + ceiling.id() + " or lower, or give " + user + " a higher role in "
+                            + project + " first (project add-member).");
+        }
+        return insert(name, user, project, role, ttl, actions);
+    }
+
+    private Created insert(String name, String user, String project, Role role, Duration ttl, List<String> actions) {
         var secret = PREFIX + randomString(40);
         var id = "tok_" + randomString(12);
         var now = clock.instant();
         var expires = ttl == null ? null : now.plus(ttl);
-        try (var c = db.connection(); var ps = c.prepareStatement("""
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                 INSERT INTO api_tokens (id, token_hash, name, user_name, project, role, actions, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setString(1, id);
@@ -85,7 +115,8 @@ public final class TokenService {
     public Optional<String> ensureAdmin(String fixedSecret) {
         if (fixedSecret != null) {
             if (lookup(hash(fixedSecret)).isEmpty()) {
-                try (var c = db.connection(); var ps = c.prepareStatement("""
+                ensureBootstrapAdmin();
+                try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                         INSERT INTO api_tokens (id, token_hash, name, user_name, project, role, actions, created_at)
                         VALUES (?, ?, 'admin (from WARDEN_ADMIN_TOKEN)', 'admin', 'default', 'admin', '', ?)""")) {
                     ps.setString(1, "tok_" + randomString(12));
@@ -101,18 +132,52 @@ public final class TokenService {
         var now = clock.instant();
         boolean hasAdmin = list().stream().anyMatch(t -> t.role() == Role.ADMIN && t.activeAt(now));
         if (hasAdmin) return Optional.empty();
-        return Optional.of(create("admin (first start)", "admin", "default", Role.ADMIN, null, List.of()).secret());
+        ensureBootstrapAdmin();
+        return Optional.of(insert("admin (first start)", BOOTSTRAP_ADMIN, ProjectService.DEFAULT, Role.ADMIN, null, List.of()).secret());
+    }
+
+    /**
+     * The user the first-start (or {@code WARDEN_ADMIN_TOKEN}) token acts for is a system admin, so
+     * that token can create the other users and projects. A disabled {@code admin} stays disabled.
+     */
+    private void ensureBootstrapAdmin() {
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("""
+                INSERT INTO users (name, system_admin, created_at) VALUES (?, 1, ?)
+                ON CONFLICT (name) DO UPDATE SET system_admin = 1""")) {
+            ps.setString(1, BOOTSTRAP_ADMIN);
+            ps.setString(2, clock.instant().toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the admin user: " + e.getMessage(), e);
+        }
     }
 
     /** The principal a bearer secret stands for, if it is a known, unexpired, unrevoked token. */
     public Optional<Principal> authenticate(String secret) {
         if (secret == null || secret.isBlank()) return Optional.empty();
-        var info = byHash.get(hash(secret), this::lookup);
+        var found = byHash.get(hash(secret), this::lookup);
         var now = clock.instant();
-        if (info.isEmpty() || !info.get().activeAt(now)) return Optional.empty();
-        var t = info.get();
+        if (found.isEmpty() || !found.get().info().activeAt(now) || found.get().ceiling() == null) return Optional.empty();
+        var t = found.get().info();
+        var effective = t.role().ordinal() <= found.get().ceiling().ordinal() ? t.role() : found.get().ceiling();
         touch(t.id(), now);
-        return Optional.of(new Principal(t.id(), t.user(), t.role(), t.project(), Principal.Kind.TOKEN, t.actions()));
+        return Optional.of(new Principal(t.id(), t.user(), effective, t.project(), Principal.Kind.TOKEN, t.actions()));
+    }
+
+    /** Drops cached lookups, so a change to users or memberships made in this process counts at once. */
+    public void forgetCached() {
+        byHash.invalidateAll();
+    }
+
+    public Optional<TokenInfo> find(String id) {
+        try (var c = db.connection(); var ps = c.prepareStatement("SELECT * FROM api_tokens WHERE id = ?")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read tokens: " + e.getMessage(), e);
+        }
     }
 
     public List<TokenInfo> list() {
@@ -128,7 +193,7 @@ public final class TokenService {
 
     /** Revokes a token by id; false if there is no such active token. */
     public boolean revoke(String id) {
-        try (var c = db.connection(); var ps = c.prepareStatement(
+        try (var c = db.writeConnection(); var ps = c.prepareStatement(
                 "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
             ps.setString(1, clock.instant().toString());
             ps.setString(2, id);
@@ -140,14 +205,69 @@ public final class TokenService {
         }
     }
 
-    private Optional<TokenInfo> lookup(String tokenHash) {
-        try (var c = db.connection(); var ps = c.prepareStatement("SELECT * FROM api_tokens WHERE token_hash = ?")) {
+    private Optional<Resolved> lookup(String tokenHash) {
+        try (var c = db.connection(); var ps = c.prepareStatement("""
+                SELECT t.*, u.system_admin, u.disabled_at, m.role AS member_role, p.name AS known_project
+                FROM api_tokens t
+                LEFT JOIN users u ON u.name = t.user_name
+                LEFT JOIN memberships m ON m.user_name = t.user_name AND m.project = t.project
+                LEFT JOIN projects p ON p.name = t.project
+                WHERE t.token_hash = ?""")) {
             ps.setString(1, tokenHash);
             try (var rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                if (!rs.next()) return Optional.empty();
+                var info = read(rs);
+                return Optional.of(new Resolved(info, ceilingOf(rs.getObject("system_admin") != null, rs.getInt("system_admin") == 1,
+                        rs.getString("disabled_at") != null, rs.getString("known_project") != null, rs.getString("member_role"))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read tokens: " + e.getMessage(), e);
+        }
+    }
+
+    /** The highest role {@code user} may hold in {@code project} now; refuses when they may hold none. */
+    Role ceiling(String user, String project) {
+        try (var c = db.connection(); var ps = c.prepareStatement("""
+                SELECT u.system_admin, u.disabled_at, m.role AS member_role, (SELECT 1 FROM projects WHERE name = ?) AS known_project
+                FROM users u LEFT JOIN memberships m ON m.user_name = u.name AND m.project = ?
+                WHERE u.name = ?""")) {
+            ps.setString(1, project);
+            ps.setString(2, project);
+            ps.setString(3, user);
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) throw UserService.notFound(user);
+                if (rs.getString("known_project") == null) throw ProjectService.notFound(project);
+                if (rs.getString("disabled_at") != null) {
+                    throw new IdentityException(IdentityException.Kind.REFUSED, "user_disabled", user + " is disabled.",
+                            "A disabled user holds no tokens; create a new user if they need access again.");
+                }
+                var ceiling = ceilingOf(true, rs.getInt("system_admin") == 1, false, true, rs.getString("member_role"));
+                if (ceiling == null) {
+                    throw new IdentityException(IdentityException.Kind.REFUSED, "not_a_member", user + " is not a member of project " + project + ".",
+                            "Add them first: ./warden project add-member " + project + " " + user + " --role ROLE.");
+                }
+                return ceiling;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read users: " + e.getMessage(), e);
+        }
+    }
+
+    private static Role ceilingOf(boolean userExists, boolean systemAdmin, boolean disabled, boolean projectExists, String memberRole) {
+        if (!userExists || disabled || !projectExists) return null;
+        if (systemAdmin) return Role.ADMIN;
+        return memberRole == null ? null : Role.parse(memberRole);
+    }
+
+    private static String article(Role role) {
+        return (role == Role.VIEWER ? "a " : "an ") + role.id();
+    }
+
+    private static void checkPattern(String pattern) {
+        if (!pattern.matches("\\*|[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*(\\.?\\*)?")) {
+            throw new IdentityException(IdentityException.Kind.BAD_INPUT, "invalid_action_pattern",
+                    "'" + pattern + "' is not an action pattern.",
+                    "Use action ids or globs ending in *, such as fs.read, fs.* or *.");
         }
     }
 
@@ -157,7 +277,7 @@ public final class TokenService {
         if (previous != null && previous.plus(LAST_USED_RESOLUTION).isAfter(now)) return;
         lastUsedWritten.put(id, now);
         Thread.ofVirtual().start(() -> {
-            try (var c = db.connection(); var ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
+            try (var c = db.writeConnection(); var ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
                 ps.setString(1, now.toString());
                 ps.setString(2, id);
                 ps.executeUpdate();
@@ -184,6 +304,25 @@ public final class TokenService {
         var chars = new char[length];
         for (int i = 0; i < length; i++) chars[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         return new String(chars);
+    }
+
+    /** A token's lifetime as people write it: 30s, 30m, 24h, 7d. */
+    public static Duration parseLifetime(String text) {
+        var t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.length() < 2) throw new NumberFormatException();
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            if (n <= 0) throw new IllegalArgumentException("a token's lifetime must be positive, was " + text);
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a token's lifetime looks like 30m, 24h or 7d, was '" + text + "'");
+        }
     }
 
     static String hash(String secret) {

@@ -7,7 +7,8 @@ import dev.warden.json.Json;
 import dev.warden.sandbox.ProcessGroup;
 import dev.warden.sandbox.ProcessSpec;
 import dev.warden.sandbox.ResourceLimits;
-import dev.warden.sandbox.Sandbox;
+import dev.warden.sandbox.SandboxLevel;
+import dev.warden.sandbox.Sandboxes;
 import dev.warden.store.Database;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -42,7 +43,7 @@ public final class Jobs implements AutoCloseable {
     private static final Duration END_WAIT = Duration.ofSeconds(10);
 
     private final JobStore store;
-    private final Sandbox sandbox;
+    private final Sandboxes sandboxes;
     private final JobLimits limits;
     private final Clock clock;
     private final Supervisor self = Supervisor.current();
@@ -54,10 +55,13 @@ public final class Jobs implements AutoCloseable {
     private final Thread flusher;
     private volatile boolean closed;
 
-    /** {@code sandbox} runs the jobs; give it {@link JobLimits#processLimits()} so long jobs are not cut short. */
-    public Jobs(Database db, Sandbox sandbox, JobLimits limits, Clock clock) {
+    /**
+     * {@code sandboxes} run the jobs; give them a base runner with {@link JobLimits#processLimits()}
+     * ({@link Sandboxes#withBase}) so long jobs are not cut short.
+     */
+    public Jobs(Database db, Sandboxes sandboxes, JobLimits limits, Clock clock) {
         this.store = new JobStore(db);
-        this.sandbox = sandbox;
+        this.sandboxes = sandboxes;
         this.limits = limits;
         this.clock = clock;
         this.slots = new Semaphore(limits.maxRunning());
@@ -72,9 +76,26 @@ public final class Jobs implements AutoCloseable {
     /**
      * What to start: the process (its command, cwd, env, initial stdin), the command as recorded
      * ({@code {"command"}} or {@code {"argv"}}), the risk it was assessed at, its wall-clock limit
-     * (null: the default), and whether stdin is closed after the initial bytes.
+     * (null: the default), whether stdin is closed after the initial bytes, and the sandbox level
+     * ({@link #level}).
      */
-    public record Start(ProcessSpec spec, JsonNode command, String risk, Duration timeout, boolean closeStdin) {}
+    public record Start(ProcessSpec spec, JsonNode command, String risk, Duration timeout, boolean closeStdin,
+                        SandboxLevel level) {}
+
+    /**
+     * The level a job that asks for {@code requested} runs at (null: the policy's default), refused
+     * below the policy's minimum or where the machine cannot have it. A preview needs the command to
+     * end before anything is shown, so a job is never one: a default of {@code preview} gives a job
+     * {@code isolated}, the same isolation without the overlay, never less.
+     */
+    public SandboxLevel level(String requested) {
+        if (SandboxLevel.PREVIEW.id().equals(requested)) {
+            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_input", "A job cannot run as a preview.",
+                    "Run it with sandbox 'isolated', or use shell.exec with sandbox 'preview' to see what it would change.");
+        }
+        var level = sandboxes.choose(requested);
+        return level == SandboxLevel.PREVIEW ? sandboxes.choose(SandboxLevel.ISOLATED.id()) : level;
+    }
 
     /** Starts a job owned by {@code owner} and returns at once, with the job running. */
     public JobRecord start(Caller owner, Start request) {
@@ -94,7 +115,7 @@ public final class Jobs implements AutoCloseable {
                     .withTimeout(timeout)
                     .withStdinOpen(!request.closeStdin())
                     .withOutput((stream, bytes, offset, length) -> ring.append(bytes, offset, length));
-            var process = sandbox.start(spec);
+            var process = sandboxes.start(request.level(), spec);
             var pidStarted = ProcessHandle.of(process.pid()).flatMap(h -> h.info().startInstant()).orElse(null);
             var sandboxNode = Json.object().put("level", process.level());
             process.enforced().forEach(sandboxNode.putArray("enforced")::add);

@@ -31,8 +31,12 @@ final class OutputReader {
                 Thread.currentThread().interrupt();
             }
         }
+        // The record first: once it says the job ended, every byte of output is in the ring (the process's
+        // streams were drained before its end was recorded), even if the ring is not closed yet.
+        var record = job.record();
         var slice = ring.read(start, maxBytes);
-        return remember(reader, new OutputRead(job.record(), slice, slice.text(), false));
+        if (record.status() != JobStatus.RUNNING) slice = slice.ended();
+        return remember(reader, new OutputRead(record, slice, slice.text(), false));
     }
 
     /**

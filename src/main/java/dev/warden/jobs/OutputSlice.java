@@ -20,6 +20,11 @@ public record OutputSlice(long requested, long offset, byte[] bytes, long firstO
         return Math.max(0, offset - requested);
     }
 
+    /** The same bytes, known to be the last the job will write up to {@code endOffset}. */
+    OutputSlice ended() {
+        return complete ? this : new OutputSlice(requested, offset, bytes, firstOffset, endOffset, true);
+    }
+
     /** Whether more output is kept beyond what this slice holds. */
     public boolean hasMore() {
         return offset + bytes.length < endOffset;

@@ -192,7 +192,7 @@ public final class ConfirmationTokens {
     }
 
     private boolean markUsed(String id) {
-        try (var connection = db.connection();
+        try (var connection = db.writeConnection();
              var insert = connection.prepareStatement(
                      "INSERT INTO used_confirmations (token_id, used_at) VALUES (?, ?) ON CONFLICT (token_id) DO NOTHING")) {
             insert.setString(1, id);

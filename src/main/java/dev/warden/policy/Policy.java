@@ -41,6 +41,7 @@ public final class Policy {
     private final List<PolicyInvariant> invariants;
     private final Limits limits;
     private final Untrusted untrusted;
+    private final SandboxPolicy sandbox;
 
     private Policy(String source, PolicyReader.Parts parts, Clock clock) {
         this.source = source;
@@ -55,6 +56,7 @@ public final class Policy {
         this.invariants = List.copyOf(parts.invariants());
         this.limits = parts.limits();
         this.untrusted = parts.untrusted();
+        this.sandbox = parts.sandbox();
     }
 
     /** Which content taints the session that reads it. */
@@ -65,6 +67,11 @@ public final class Policy {
     /** Rate limits, the daily budget and execution windows. */
     public Limits limits() {
         return limits;
+    }
+
+    /** The {@code sandbox} section: default and minimum level, network, limits of isolated runs, preview lifetime. */
+    public SandboxPolicy sandbox() {
+        return sandbox;
     }
 
     /** Post-conditions checked after every plan, besides the plan's own. */

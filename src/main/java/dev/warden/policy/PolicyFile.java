@@ -41,6 +41,9 @@ public final class PolicyFile implements AutoCloseable {
     private volatile Thread watcher;
     private String seenSha256;
 
+    /** A policy that refuses everything: what a project gets while its own file has never validated. */
+    static final String DENY_ALL = "version: 1\ndefault: deny\n";
+
     /**
      * Loads {@code file}, which must be valid: Warden does not start on a broken policy.
      * {@code clock} is the one rules read ({@code context.hour}) and reloads are timed by.
@@ -55,6 +58,27 @@ public final class PolicyFile implements AutoCloseable {
         this.seenSha256 = currentSha256;
         this.loadedAt = clock.instant();
         this.last = new Reload(loadedAt, currentSha256, true, List.of());
+    }
+
+    /**
+     * A file that may be broken from the start (a project's policy): until it validates, the policy
+     * in force refuses everything, so a typo in a stricter policy never loosens it.
+     */
+    static PolicyFile failClosed(Path file, Clock clock) {
+        var holder = new PolicyFile(file, clock, Policy.parse(DENY_ALL, file + " (refusing all until the file is valid)", clock));
+        holder.reloadIfChanged();
+        return holder;
+    }
+
+    private PolicyFile(Path file, Clock clock, Policy denyAll) {
+        this.file = file;
+        this.clock = clock;
+        this.current = denyAll;
+        this.currentText = DENY_ALL;
+        this.currentSha256 = sha256(DENY_ALL);
+        this.seenSha256 = "";
+        this.loadedAt = clock.instant();
+        this.last = new Reload(loadedAt, currentSha256, false, List.of());
     }
 
     public Policy current() {

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class PolicyReader {
     private static final List<String> TOP_KEYS = List.of("version", "roles", "default", "rules", "plans", "invariants",
-            "limits", "budgets", "windows", "untrusted", "untrustedPaths");
+            "limits", "budgets", "windows", "untrusted", "untrustedPaths", "sandbox");
     private static final List<String> RULE_KEYS = List.of("name", "when", "effect", "reason", "approvers");
     private static final String EFFECTS = "allow, deny, confirm or approve";
     private static final String RISKS = "read, low, medium, high or critical";
@@ -25,7 +25,7 @@ final class PolicyReader {
     record Compiled(Rule rule, CelRuntime.Program program) {}
 
     record Parts(Map<Role, Risk> roles, Effect defaultEffect, List<Compiled> rules, int maxPlanSteps,
-                 List<PolicyInvariant> invariants, Limits limits, Untrusted untrusted) {}
+                 List<PolicyInvariant> invariants, Limits limits, Untrusted untrusted, SandboxPolicy sandbox) {}
 
     static final int DEFAULT_MAX_PLAN_STEPS = 50;
 
@@ -55,11 +55,11 @@ final class PolicyReader {
         var root = YamlTree.read(yaml, source, problems);
         if (root == null) {
             if (problems.isEmpty()) problem(1, 1, "", "the policy is empty; it needs at least 'version: 1'");
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE, Untrusted.NONE);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE, Untrusted.NONE, SandboxPolicy.DEFAULT);
         }
         if (!(root instanceof YamlTree.Mapping top)) {
             problem(root, "a policy is a mapping with the keys " + String.join(", ", TOP_KEYS));
-            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE, Untrusted.NONE);
+            return new Parts(roles, defaultEffect, rules, DEFAULT_MAX_PLAN_STEPS, List.of(), Limits.NONE, Untrusted.NONE, SandboxPolicy.DEFAULT);
         }
         YamlTree.Node version = null;
         int maxPlanSteps = DEFAULT_MAX_PLAN_STEPS;
@@ -69,6 +69,7 @@ final class PolicyReader {
         List<Limits.Window> windows = List.of();
         List<String> untrustedActions = List.of();
         List<String> untrustedPaths = List.of();
+        var sandbox = SandboxPolicy.DEFAULT;
         for (var entry : top.entries()) {
             var value = entry.value();
             switch (entry.key()) {
@@ -83,6 +84,7 @@ final class PolicyReader {
                 case "windows" -> windows = Limits.readWindows(value, this::problem);
                 case "untrusted" -> untrustedActions = strings(value, "untrusted is a list of action globs whose results are untrusted, e.g. ['net.*']", false);
                 case "untrustedPaths" -> untrustedPaths = strings(value, "untrustedPaths is a list of absolute directories whose files are untrusted", true);
+                case "sandbox" -> sandbox = SandboxPolicy.read(value, this::problem);
                 default -> problem(entry.line(), entry.column(), entry.key(), unknownKey(entry.key(), TOP_KEYS));
             }
         }
@@ -92,7 +94,8 @@ final class PolicyReader {
             problem(version, "unsupported version " + text(version) + "; this Warden reads version 1");
         }
         return new Parts(roles, defaultEffect == null ? Effect.ALLOW : defaultEffect, rules, maxPlanSteps, invariants,
-                new Limits(rates, budget, windows), new Untrusted(untrustedActions, untrustedPaths));
+                new Limits(rates, budget, windows), new Untrusted(untrustedActions, untrustedPaths),
+                sandbox);
     }
 
     private List<String> strings(YamlTree.Node node, String what, boolean absolutePaths) {

@@ -77,6 +77,16 @@ public final class ProcessRunner implements Sandbox {
 
     @Override
     public RunningProcess start(ProcessSpec spec) {
+        var env = environment(spec);
+        var timeout = timeout(spec);
+        return launch(spec, env, commandLine(spec), timeout, level(), enforced(spec, timeout), Finisher.NONE);
+    }
+
+    /**
+     * Checks that {@code spec} can start (an existing cwd, no NUL bytes, a runnable program) and
+     * answers the environment it starts with.
+     */
+    Map<String, String> environment(ProcessSpec spec) {
         if (!Files.isDirectory(spec.cwd())) {
             throw new ActionException(ErrorKind.NOT_FOUND, "cwd_not_directory",
                     "The working directory " + spec.cwd() + " does not exist or is not a directory.",
@@ -88,8 +98,17 @@ public final class ProcessRunner implements Sandbox {
         if (spec.command() instanceof Command.Argv argv) {
             checkRunnable(argv.program(), spec.cwd(), env.getOrDefault("PATH", ""));
         }
-        var timeout = spec.timeout().compareTo(limits.maxTimeout()) > 0 ? limits.maxTimeout() : spec.timeout();
-        var builder = new ProcessBuilder(commandLine(spec)).directory(spec.cwd().toFile());
+        return env;
+    }
+
+    Duration timeout(ProcessSpec spec) {
+        return spec.timeout().compareTo(limits.maxTimeout()) > 0 ? limits.maxTimeout() : spec.timeout();
+    }
+
+    /** Starts {@code commandLine} in {@code spec.cwd()} with exactly {@code env}, supervised as {@code spec} says. */
+    RunningProcess launch(ProcessSpec spec, Map<String, String> env, List<String> commandLine, Duration timeout,
+                          String level, List<String> enforced, Finisher finisher) {
+        var builder = new ProcessBuilder(commandLine).directory(spec.cwd().toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         long started = System.nanoTime();
@@ -97,12 +116,18 @@ public final class ProcessRunner implements Sandbox {
         try {
             process = builder.start();
         } catch (IOException e) {
+            finisher.abandon();
             throw new ActionException(ErrorKind.INTERNAL, "sandbox_unavailable",
                     "The process could not be started: " + e.getMessage(),
                     "Check that /bin/sh and util-linux (setsid) are installed on the server.", null, e);
         }
         return new RunningProcess(process, setsid.isPresent(), started, timeout, limits.killGrace(),
-                spec.outputCapBytes(), spec.stdin(), level(), enforced(spec, timeout), spec.output(), spec.stdinOpen());
+                spec.outputCapBytes(), spec.stdin(), level, enforced, finisher, spec.output(), spec.stdinOpen());
+    }
+
+    /** The {@code setsid} program, when there is one: it gives the command its own process group. */
+    Optional<Path> setsid() {
+        return setsid;
     }
 
     private List<String> commandLine(ProcessSpec spec) {
@@ -126,7 +151,7 @@ public final class ProcessRunner implements Sandbox {
         return line;
     }
 
-    private List<String> enforced(ProcessSpec spec, Duration timeout) {
+    List<String> enforced(ProcessSpec spec, Duration timeout) {
         var list = new ArrayList<String>();
         list.add("wall_clock_timeout_ms=" + timeout.toMillis());
         if (setsid.isPresent()) list.add("process_group_kill");

@@ -31,6 +31,7 @@ public final class RunningProcess {
     private final OutputCapture stderr;
     private final String level;
     private final List<String> enforced;
+    private final Finisher finisher;
     private final ReentrantLock awaiting = new ReentrantLock();
     /** Standard input when it was kept open (a job), else null; writes to it hold {@link #inputLock}. */
     private final OutputStream input;
@@ -42,8 +43,9 @@ public final class RunningProcess {
     private ProcessResult result;
 
     RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
-                   int outputCap, byte[] stdin, String level, List<String> enforced) {
-        this(process, ownGroup, startNanos, timeout, killGrace, outputCap, stdin, level, enforced, OutputSink.NONE, false);
+                   int outputCap, byte[] stdin, String level, List<String> enforced, Finisher finisher) {
+        this(process, ownGroup, startNanos, timeout, killGrace, outputCap, stdin, level, enforced, finisher,
+                OutputSink.NONE, false);
     }
 
     /**
@@ -51,7 +53,8 @@ public final class RunningProcess {
      * stays open after {@code stdin} for {@link #writeInput}, until {@link #closeInput}.
      */
     RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
-                   int outputCap, byte[] stdin, String level, List<String> enforced, OutputSink sink, boolean stdinOpen) {
+                   int outputCap, byte[] stdin, String level, List<String> enforced, Finisher finisher,
+                   OutputSink sink, boolean stdinOpen) {
         this.process = process;
         this.ownGroup = ownGroup;
         this.startNanos = startNanos;
@@ -59,9 +62,12 @@ public final class RunningProcess {
         this.killGrace = killGrace;
         this.level = level;
         this.enforced = List.copyOf(enforced);
+        this.finisher = finisher;
         var pid = process.pid();
-        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid, sink, OutputSink.Stream.STDOUT);
-        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid, sink, OutputSink.Stream.STDERR);
+        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid, process::isAlive, sink,
+                OutputSink.Stream.STDOUT);
+        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid, process::isAlive, sink,
+                OutputSink.Stream.STDERR);
         this.input = stdinOpen ? process.getOutputStream() : null;
         if (stdinOpen) {
             if (stdin.length > 0) feedAndKeepOpen(stdin);
@@ -135,11 +141,6 @@ public final class RunningProcess {
         return input != null && !inputClosed;
     }
 
-    /** The process id; when the runner gave the command its own session, also its process group id. */
-    public long pid() {
-        return process.pid();
-    }
-
     /** The sandbox level it runs at, e.g. {@code process}. */
     public String level() {
         return level;
@@ -148,6 +149,11 @@ public final class RunningProcess {
     /** The limits in force for it, as {@link ProcessResult#enforced} will report them. */
     public List<String> enforced() {
         return enforced;
+    }
+
+    /** The process id; when the runner gave the command its own session, also its process group id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** Bytes written to stdout and stderr so far, including any the output cap will drop. */
@@ -205,8 +211,10 @@ public final class RunningProcess {
             }
         }
         int exit = exitCode();
-        if (!(stdout.awaitEnd(DRAIN_GRACE) && stderr.awaitEnd(DRAIN_GRACE))) {
-            // The leader is gone but something it started still holds the output open.
+        boolean ended = stdout.awaitEnd(DRAIN_GRACE) && stderr.awaitEnd(DRAIN_GRACE);
+        if (!ended || stdout.endUncertain() || stderr.endUncertain()) {
+            // The leader is gone but something it started still holds the output open, or the
+            // command ended before its output was being read and nobody can tell.
             killLeftovers();
             stdout.awaitEnd(DRAIN_AFTER_KILL);
             stderr.awaitEnd(DRAIN_AFTER_KILL);
@@ -215,8 +223,8 @@ public final class RunningProcess {
         long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
         if (interrupted) Thread.currentThread().interrupt();
         finished = true;
-        return new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
-                level, enforced);
+        return finisher.finish(new ProcessResult(exit, stdout.snapshot(), stderr.snapshot(), durationMs, timedOut, cancelled,
+                level, enforced));
     }
 
     /** The exit code of a leader that has exited or was just sent SIGKILL. */

@@ -22,6 +22,8 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final String url;
 
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
+
     private Database(HikariDataSource dataSource, String url) {
         this.dataSource = dataSource;
         this.url = url;
@@ -43,6 +45,9 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("synchronous", "FULL");
         config.addDataSourceProperty("busy_timeout", "10000");
+        // A transaction that reads and then writes (an approval vote) must take the write lock at
+        // BEGIN: a deferred one fails at once with SQLITE_BUSY when another writer committed in between.
+        config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         config.addDataSourceProperty("foreign_keys", "true");
         var db = new Database(new HikariDataSource(config), url);
         db.migrate();
@@ -66,6 +71,39 @@ public final class Database implements AutoCloseable {
 
     public Connection connection() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    /**
+     * A pooled connection for writing, held by one caller at a time until closed. SQLite has one
+     * writer anyway; waiting here parks a virtual thread, while waiting in SQLite's busy handler
+     * would pin its carrier, and with a few writers pinned the one holding the lock cannot run.
+     */
+    public Connection writeConnection() throws SQLException {
+        writeLock.lock();
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException | RuntimeException e) {
+            writeLock.unlock();
+            throw e;
+        }
+        var released = new java.util.concurrent.atomic.AtomicBoolean();
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        try {
+                            connection.close();
+                        } finally {
+                            if (released.compareAndSet(false, true)) writeLock.unlock();
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /**

@@ -64,7 +64,7 @@ public final class Webhooks {
             secret = "whsec_" + HexFormat.of().formatHex(bytes);
         }
         var now = clock.instant().toString();
-        try (var c = db.connection(); var ps = c.prepareStatement("""
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                 INSERT INTO webhooks (project, url, secret_ciphertext, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (project) DO UPDATE SET url = excluded.url, secret_ciphertext = excluded.secret_ciphertext,
                   created_at = excluded.created_at""")) {
@@ -84,7 +84,7 @@ public final class Webhooks {
     }
 
     public boolean remove(String project) {
-        try (var c = db.connection(); var ps = c.prepareStatement("DELETE FROM webhooks WHERE project = ?")) {
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("DELETE FROM webhooks WHERE project = ?")) {
             ps.setString(1, project);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -95,7 +95,7 @@ public final class Webhooks {
     /** Re-seals every stored secret under the keyset's current primary key (after a rotation). */
     public int reseal() {
         int count = 0;
-        try (var c = db.connection(); var ps = c.prepareStatement("SELECT project, secret_ciphertext FROM webhooks");
+        try (var c = db.writeConnection(); var ps = c.prepareStatement("SELECT project, secret_ciphertext FROM webhooks");
              var rs = ps.executeQuery()) {
             while (rs.next()) {
                 var project = rs.getString(1);

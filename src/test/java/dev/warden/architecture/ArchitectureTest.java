@@ -84,6 +84,24 @@ class ArchitectureTest {
     }
 
     @Test
+    void previewsKnowNeitherTheEngineNorActionsNorPolicy() {
+        noClasses().that().resideInAPackage("dev.warden.preview..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.engine..", "dev.warden.actions..", "dev.warden.policy..", "dev.warden.journal..",
+                        "dev.warden.audit..", "dev.warden.guard..")
+                .check(classes);
+    }
+
+    @Test
+    void theSandboxKnowsNoPolicyStorageOrActions() {
+        noClasses().that().resideInAPackage("dev.warden.sandbox..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.engine..", "dev.warden.actions..", "dev.warden.policy..", "dev.warden.store..",
+                        "dev.warden.preview..", "dev.warden.journal..")
+                .check(classes);
+    }
+
+    @Test
     void storageKnowsNothingAboveIt() {
         noClasses().that().resideInAPackage("dev.warden.store..")
                 .should().dependOnClassesThat().resideInAnyPackage(

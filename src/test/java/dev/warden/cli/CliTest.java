@@ -162,6 +162,17 @@ class CliTest {
     }
 
     @Test
+    void doctorReportsReadinessAndTheSandboxCapabilities() {
+        var text = warden("doctor");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("ok   database").contains("ok   auditWriter").contains("Sandbox on this machine");
+        var json = warden("doctor", "--json");
+        assertThat(json.exit()).isZero();
+        assertThat(json.json().path("readiness").path("status").asString()).isEqualTo("ready");
+        assertThat(json.json().path("sandbox").isObject()).isTrue();
+    }
+
+    @Test
     void auditVerifyPassesOnAnIntactChainAndNamesTheEditedRecord() throws Exception {
         for (int i = 0; i < 5; i++) warden("run", "fs.stat", "path=.");
         var ok = wardenNoRoot("audit", "verify");
@@ -184,6 +195,8 @@ class CliTest {
 
     @Test
     void tokenCreatePrintsTheSecretAloneOnTheLastLineAndRevokeWorks() {
+        assertThat(warden("user", "create", "alice").exit()).isZero();
+        assertThat(warden("project", "add-member", "default", "alice", "--role", "viewer").exit()).isZero();
         var created = warden("token", "create", "--user", "alice", "--role", "viewer", "--expires", "24h", "--actions", "fs.*");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.lastLine()).startsWith("wdn_").doesNotContain(" ");
@@ -250,7 +263,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "token", "policy")) {
+        for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "user", "project", "token", "policy")) {
             var out = new StringWriter();
             var cli = new CommandLine(new Main());
             cli.setOut(new PrintWriter(out, true));

@@ -111,9 +111,7 @@ class JobsCommandTest {
     @Test
     void followThroughTheServersEventStream() {
         server.tokens().ensureAdmin(ADMIN_TOKEN);
-        try (var rest = new RestServer(new RestServer.Dependencies(server.engine(), server.plans(), server.approvals(),
-                server.tokens(), new AuditQuery(server.database()), server::policyStatus, server.webhooks(), server.jobs()),
-                "127.0.0.1", 0, 1 << 20).start()) {
+        try (var rest = new RestServer(server.restDependencies(), "127.0.0.1", 0, 1 << 20).start()) {
             var id = start("for i in 1 2 3; do echo $i; sleep 0.2; done");
             var follow = warden("jobs", "follow", id, "--server", "http://127.0.0.1:" + rest.port(), "--token", ADMIN_TOKEN);
             assertThat(follow.out()).isEqualTo("1\n2\n3\n");

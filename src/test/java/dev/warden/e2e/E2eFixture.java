@@ -6,6 +6,7 @@ import dev.warden.api.rest.RestServer;
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
 import dev.warden.config.WardenConfig;
+import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import dev.warden.identity.TokenService;
 import dev.warden.json.Json;
@@ -56,7 +57,7 @@ final class E2eFixture implements AutoCloseable {
         warden = Warden.open(config, clock);
         warden.tokens().ensureAdmin(ADMIN);
         operatorToken = token(Role.OPERATOR, null, List.of());
-        server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks(), warden.jobs()),
+        server = new RestServer(warden.restDependencies(),
                 "127.0.0.1", 0, maxBodyBytes).start();
     }
 
@@ -65,7 +66,9 @@ final class E2eFixture implements AutoCloseable {
     }
 
     TokenService.Created create(Role role, Duration ttl, List<String> actions) {
-        return warden.tokens().create(role.id(), role.id() + "-user", "default", role, ttl, actions);
+        var user = role.id() + "-user";
+        Members.add(warden.users(), warden.projects(), "default", user, role);
+        return warden.tokens().create(role.id(), user, "default", role, ttl, actions);
     }
 
     /** An answer: status, content type, the body parsed when it is JSON (else a JSON string node of the text). */

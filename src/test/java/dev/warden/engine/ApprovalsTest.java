@@ -241,4 +241,20 @@ class ApprovalsTest {
         assertThat(second.status()).isEqualTo(ApprovalStatus.EXECUTED);
         assertThat(w.root.resolve("twice")).isDirectory();
     }
+
+    @Test
+    void votesSucceedWhileOtherWritersCommit() throws Exception {
+        var ids = new java.util.ArrayList<String>();
+        for (int i = 0; i < 30; i++) ids.add(requestMkdir(OPERATOR, "v" + i).approvalId());
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var writers = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < 30; i++) {
+                int n = i;
+                writers.add(pool.submit(() -> w.submit("fs.write", OPERATOR, "{\"path\":\"w" + n + "\",\"content\":\"x\"}")));
+            }
+            var votes = ids.stream().map(id -> pool.submit(() -> approvals.deny(ADMIN, id, null, Origin.REST).status())).toList();
+            for (var v : votes) assertThat(v.get()).isEqualTo(ApprovalStatus.DENIED);
+            for (var f : writers) f.get();
+        }
+    }
 }

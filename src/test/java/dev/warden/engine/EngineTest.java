@@ -65,7 +65,7 @@ class EngineTest {
         assertThat(r.risk()).isEqualTo("medium");
         assertThat(r.decision()).isEqualTo("allow");
         assertThat(r.undoId()).isEqualTo(done.undoId());
-        assertThat(r.resultDigest()).hasSize(64).isEqualTo(Engine.digest(done.result()));
+        assertThat(r.resultDigest()).hasSize(64).isEqualTo(Trail.digest(done.result()));
         assertThat(r.toJson().toString()).doesNotContain("s3cret");
         assertThat(w.undoEntryExists(done.undoId())).isTrue();
     }

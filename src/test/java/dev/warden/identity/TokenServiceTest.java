@@ -61,6 +61,8 @@ class TokenServiceTest {
     @Test
     void tokensCarryRoleProjectAndActionPatternsAndExpire() {
         var now = Instant.parse("2026-11-25T10:00:00Z");
+        new ProjectService(db, Clock.systemUTC()).create("web");
+        Members.add(new UserService(db, Clock.systemUTC()), new ProjectService(db, Clock.systemUTC()), "web", "alice", Role.OPERATOR);
         var early = new TokenService(db, Clock.fixed(now, ZoneOffset.UTC));
         var created = early.create("ci", "alice", "web", Role.OPERATOR, Duration.ofHours(1), List.of("fs.*"));
         var principal = early.authenticate(created.secret()).orElseThrow();
@@ -75,6 +77,7 @@ class TokenServiceTest {
 
     @Test
     void aRevokedTokenStopsWorking() {
+        Members.add(new UserService(db, Clock.systemUTC()), new ProjectService(db, Clock.systemUTC()), "default", "bob", Role.VIEWER);
         var tokens = new TokenService(db, Clock.systemUTC());
         var created = tokens.create("t", "bob", "default", Role.VIEWER, null, List.of());
         assertThat(tokens.authenticate(created.secret())).isPresent();

@@ -8,6 +8,8 @@ import dev.warden.action.Caller;
 import dev.warden.json.Json;
 import dev.warden.sandbox.Command;
 import dev.warden.sandbox.ProcessRunner;
+import dev.warden.sandbox.SandboxLevel;
+import dev.warden.sandbox.Sandboxes;
 import dev.warden.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,7 +38,7 @@ class JobsTest {
     @BeforeEach
     void open() {
         db = Database.openSqlite(data);
-        jobs = new Jobs(db, new ProcessRunner(limits.processLimits()), limits, Clock.systemUTC());
+        jobs = new Jobs(db, Sandboxes.processOnly(new ProcessRunner(limits.processLimits())), limits, Clock.systemUTC());
     }
 
     @AfterEach
@@ -47,7 +49,8 @@ class JobsTest {
 
     private JobRecord start(String script) {
         var spec = limits.processLimits().spec(Command.script(script), cwd);
-        return jobs.start(ANN, new Jobs.Start(spec, Json.object().put("command", script), "read", null, false));
+        return jobs.start(ANN, new Jobs.Start(spec, Json.object().put("command", script), "read", null, false,
+                SandboxLevel.PROCESS));
     }
 
     @Test
@@ -83,7 +86,7 @@ class JobsTest {
         jobs.read(ANN, job.id(), new ReadFrom.Offset(0), 100, Duration.ofSeconds(5));
         jobs.close();
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-        var reopened = new Jobs(db, new ProcessRunner(limits.processLimits()), limits, Clock.systemUTC());
+        var reopened = new Jobs(db, Sandboxes.processOnly(new ProcessRunner(limits.processLimits())), limits, Clock.systemUTC());
         try {
             var lost = reopened.get(ANN, job.id());
             assertThat(lost.status()).isEqualTo(JobStatus.LOST);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class CapturedOutputTest {
 
     private static CapturedOutput capture(byte[] bytes, int cap) {
-        var capture = OutputCapture.start(new ByteArrayInputStream(bytes), cap, "test");
+        var capture = OutputCapture.start(new ByteArrayInputStream(bytes), cap, "test", () -> true);
         assertThat(capture.awaitEnd(Duration.ofSeconds(5))).isTrue();
         return capture.snapshot();
     }

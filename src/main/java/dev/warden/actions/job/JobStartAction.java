@@ -9,6 +9,7 @@ import dev.warden.action.Risk;
 import dev.warden.action.Schemas;
 import dev.warden.actions.shell.ShellExecAction;
 import dev.warden.jobs.Jobs;
+import dev.warden.sandbox.SandboxLevel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,8 +26,8 @@ final class JobStartAction implements Action {
 
     private static final ActionSpec SPEC = new ActionSpec(ID, 1, "Start a background job",
             "Start a long-running command (build, server, install) in the background; returns its jobId at once. Same"
-                    + " input as shell.exec plus closeStdin; runs up to 24 h. Read output with job.output (sinceLast),"
-                    + " write stdin with job.input, stop it with job.cancel.",
+                    + " input as shell.exec (sandbox: process or isolated) plus closeStdin; runs up to 24 h. Read output with"
+                    + " job.output (sinceLast), write stdin with job.input, stop it with job.cancel.",
             Risk.MEDIUM, Effects.IRREVERSIBLE, Schemas.input(ID), Schemas.output(ID), false, true);
 
     /** Fields of job.start that shell.exec does not have, or reads differently. */
@@ -50,18 +51,20 @@ final class JobStartAction implements Action {
         return shell.lowestRisk();
     }
 
+    /** As shell.exec would assess the command at the level the job will actually run at. */
     @Override
     public Assessment assess(ActionContext ctx, JsonNode input) {
-        return shell.assess(ctx, asShell(input));
+        return shell.assess(ctx, asShell(input, jobs.level(text(input, "sandbox"))));
     }
 
     @Override
     public JsonNode execute(ActionContext ctx, JsonNode input) {
-        var command = asShell(input);
+        var level = jobs.level(text(input, "sandbox"));
+        var command = asShell(input, level);
         var risk = shell.assess(ctx, command).risk();
         var timeout = input.has("timeoutMs") ? Duration.ofMillis(input.get("timeoutMs").asLong()) : null;
         var record = jobs.start(ctx.caller(), new Jobs.Start(shell.detachedSpec(command), commandOf(input), risk.id(),
-                timeout, input.path("closeStdin").asBoolean(false)));
+                timeout, input.path("closeStdin").asBoolean(false), level));
         var node = record.toJson(Instant.now());
         node.put("note", "Running in the background. Read its output with job.output {\"jobId\": \"" + record.id()
                 + "\", \"sinceLast\": true, \"waitMs\": 10000} (or GET /v1/jobs/" + record.id() + "/stream);"
@@ -71,7 +74,7 @@ final class JobStartAction implements Action {
 
     @Override
     public Optional<JsonNode> simulate(ActionContext ctx, JsonNode input) {
-        return shell.simulate(ctx, asShell(input)).map(dry -> {
+        return shell.simulate(ctx, asShell(input, jobs.level(text(input, "sandbox")))).map(dry -> {
             var node = (ObjectNode) dry;
             var timeout = input.has("timeoutMs") ? Duration.ofMillis(input.get("timeoutMs").asLong())
                     : jobs.limits().defaultTimeout();
@@ -87,11 +90,17 @@ final class JobStartAction implements Action {
         });
     }
 
-    /** The input as shell.exec reads it: the same command, cwd, env and stdin. */
-    private static JsonNode asShell(JsonNode input) {
+    /** The input as shell.exec reads it: the same command, cwd, env and stdin, at the job's level. */
+    private static JsonNode asShell(JsonNode input, SandboxLevel level) {
         var copy = (ObjectNode) input.deepCopy();
         for (var field : JOB_ONLY) copy.remove(field);
+        copy.put("sandbox", level.id());
         return copy;
+    }
+
+    private static String text(JsonNode input, String field) {
+        var node = input.get(field);
+        return node == null || node.isNull() ? null : node.asString();
     }
 
     /** The command as recorded with the job: never its env or stdin, which may hold secrets. */

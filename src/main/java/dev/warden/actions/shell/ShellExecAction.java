@@ -14,12 +14,15 @@ import dev.warden.guard.CommandAnalysis;
 import dev.warden.guard.CommandAnalyzer;
 import dev.warden.guard.PathJail;
 import dev.warden.json.Json;
+import dev.warden.preview.PreviewStore;
 import dev.warden.sandbox.CapturedOutput;
 import dev.warden.sandbox.Command;
 import dev.warden.sandbox.ProcessResult;
 import dev.warden.sandbox.ProcessSpec;
 import dev.warden.sandbox.RunningProcess;
 import dev.warden.sandbox.Sandbox;
+import dev.warden.sandbox.SandboxLevel;
+import dev.warden.sandbox.Sandboxes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,27 +45,46 @@ public final class ShellExecAction implements Action {
     public static final String ID = "shell.exec";
 
     private static final ActionSpec SPEC = new ActionSpec(ID, 1, "Run a shell command",
-            "Run a command on the server: `command` (a /bin/sh -c line with pipes and redirects) or `argv`"
-                    + " (no shell). Optional cwd inside the allowed roots, env, stdin, timeoutMs. Returns exitCode,"
-                    + " stdout, stderr; a non-zero exit is a normal result. For long tasks use job.start.",
+            "Run a command on the server: `command` (a /bin/sh -c line) or `argv` (no shell). Optional cwd, env,"
+                    + " stdin, timeoutMs, sandbox (process, isolated, or preview: lists the file changes without making"
+                    + " them). Returns exitCode, stdout, stderr. For long tasks use job.start.",
             Risk.MEDIUM, Effects.IRREVERSIBLE, Schemas.input(ID), Schemas.output(ID), false, true);
 
     private final PathJail jail;
-    private final Sandbox sandbox;
+    private final Sandboxes sandboxes;
+    private final ShellPreview previews;
     private final Function<Command, CommandAnalysis> analyzer;
 
-    /** {@code analyzer} classifies a command before it runs; it must not run anything itself. */
-    public ShellExecAction(PathJail jail, Sandbox sandbox, Function<Command, CommandAnalysis> analyzer) {
+    /**
+     * {@code analyzer} classifies a command before it runs; it must not run anything itself.
+     * {@code previews} keeps what {@code preview} runs changed; without it that level fails closed.
+     */
+    public ShellExecAction(PathJail jail, Sandboxes sandboxes, PreviewStore previews,
+                           Function<Command, CommandAnalysis> analyzer) {
         this.jail = jail;
-        this.sandbox = sandbox;
+        this.sandboxes = sandboxes;
+        this.previews = previews == null ? null : new ShellPreview(sandboxes, previews);
         this.analyzer = analyzer;
     }
 
+    public ShellExecAction(PathJail jail, Sandboxes sandboxes, PreviewStore previews, CommandAnalyzer analyzer) {
+        this(jail, sandboxes, previews, analyze(analyzer));
+    }
+
+    /** Only the {@code process} level, run by {@code sandbox}. */
+    public ShellExecAction(PathJail jail, Sandbox sandbox, Function<Command, CommandAnalysis> analyzer) {
+        this(jail, Sandboxes.processOnly(sandbox), null, analyzer);
+    }
+
     public ShellExecAction(PathJail jail, Sandbox sandbox, CommandAnalyzer analyzer) {
-        this(jail, sandbox, command -> switch (command) {
+        this(jail, Sandboxes.processOnly(sandbox), null, analyze(analyzer));
+    }
+
+    private static Function<Command, CommandAnalysis> analyze(CommandAnalyzer analyzer) {
+        return command -> switch (command) {
             case Command.Script script -> analyzer.analyze(script.source());
             case Command.Argv argv -> analyzer.analyzeArgv(argv.args());
-        });
+        };
     }
 
     @Override
@@ -80,19 +102,55 @@ public final class ShellExecAction implements Action {
     public Assessment assess(ActionContext ctx, JsonNode input) {
         var request = ShellRequest.parse(input);
         workingDirectory(request);
+        var level = level(request);
         var analysis = analyzer.apply(request.command());
+        if (level == SandboxLevel.PREVIEW && !sandboxes.settings().network() && sandboxes.capabilities().root()
+                && analysis.risk().atLeast(Risk.LOW)) {
+            // Nothing outside the overlay can change (no network, read-only elsewhere, another uid without
+            // capabilities, own pid namespace): the risk is in committing, which is assessed then.
+            var reasons = new ArrayList<>(analysis.reasons());
+            reasons.add("preview: runs against an overlay without network; nothing real changes until preview.commit"
+                    + " (assessed as " + analysis.risk().id() + " otherwise)");
+            return new Assessment(Risk.LOW, reasons);
+        }
         return new Assessment(analysis.risk(), analysis.reasons());
+    }
+
+    /** The level this call runs at; fails closed when it cannot be had. */
+    private SandboxLevel level(ShellRequest request) {
+        var level = sandboxes.choose(request.sandbox());
+        if (level == SandboxLevel.PREVIEW && previews == null) {
+            throw new ActionException(ErrorKind.INTERNAL, "sandbox_unavailable",
+                    "The sandbox level 'preview' is not available: this Warden keeps no previews. The command was not run.",
+                    "Ask for sandbox 'isolated' or 'process'.");
+        }
+        return level;
     }
 
     @Override
     public JsonNode execute(ActionContext ctx, JsonNode input) {
         var request = ShellRequest.parse(input);
+        var level = level(request);
         var spec = processSpec(ctx, request);
-        var observer = ctx.observer();
-        var running = sandbox.start(spec);
+        if (level == SandboxLevel.PREVIEW) return previews.run(spec, ctx.observer());
+        var result = await(sandboxes.start(level, spec), ctx.observer(), spec);
+        return output(result, spec);
+    }
+
+    /**
+     * Waits for the command, reporting progress and passing a cancellation on; refuses a result
+     * whose sandbox could not be set up, or that the caller cancelled.
+     */
+    static ProcessResult await(RunningProcess running, CallObserver observer, ProcessSpec spec) {
         ProcessResult result;
         try (var stop = observer.onCancel(running::cancel); var ticker = Progress.report(running, observer)) {
             result = running.await();
+        }
+        if (result.setupFailure() != null) {
+            throw new ActionException(ErrorKind.INTERNAL, "sandbox_setup_failed",
+                    "The " + result.level() + " sandbox could not be set up, so the command was not run: " + result.setupFailure(),
+                    "Run with a weaker sandbox only if the policy allows it, or have an admin check the server"
+                            + " (`warden doctor` shows what the sandbox can do here).");
         }
         if (result.cancelled() && observer.cancelled()) {
             // Failed with a code of its own, so the audit record itself says the caller stopped it.
@@ -100,7 +158,7 @@ public final class ShellExecAction implements Action {
                     "The command was cancelled by the caller after " + result.durationMs() + " ms; its process group was killed.",
                     "Run it again if it is still needed; for long tasks use job.start.", output(result, spec));
         }
-        return output(result, spec);
+        return result;
     }
 
     /** Reports elapsed seconds and output bytes about once a second while the process runs. */
@@ -136,6 +194,7 @@ public final class ShellExecAction implements Action {
     @Override
     public Optional<JsonNode> simulate(ActionContext ctx, JsonNode input) {
         var request = ShellRequest.parse(input);
+        var level = level(request);
         var spec = processSpec(ctx, request);
         var analysis = analyzer.apply(request.command());
         var node = Json.object();
@@ -155,17 +214,24 @@ public final class ShellExecAction implements Action {
         analysis.reasons().forEach(node.putArray("reasons")::add);
         if (!request.env().isEmpty()) request.env().keySet().forEach(node.putArray("envNames")::add);
         var sandboxNode = node.putObject("sandbox");
-        sandboxNode.put("level", sandbox.level());
+        sandboxNode.put("level", level.id());
         sandboxNode.put("timeoutMs", spec.timeout().toMillis());
         sandboxNode.put("outputCapBytes", spec.outputCapBytes());
         sandboxNode.put("cpuSeconds", spec.limits().cpuSeconds());
         sandboxNode.put("openFiles", spec.limits().openFiles());
+        if (level != SandboxLevel.PROCESS) {
+            var cgroup = sandboxes.settings().cgroup();
+            sandboxNode.put("memoryBytes", cgroup.memoryBytes());
+            sandboxNode.put("pids", cgroup.pids());
+            sandboxNode.put("cpus", cgroup.cpus());
+            sandboxNode.put("network", sandboxes.settings().network());
+        }
         node.put("note", "Nothing was run. This is the analysis of the command and the sandbox it would run in.");
         return Optional.of(node);
     }
 
     private ProcessSpec processSpec(ActionContext ctx, ShellRequest request) {
-        var limits = sandbox.limits();
+        var limits = sandboxes.limits();
         var timeout = request.timeoutMs() == null ? limits.defaultTimeout() : Duration.ofMillis(request.timeoutMs());
         if (timeout.compareTo(limits.maxTimeout()) > 0) timeout = limits.maxTimeout();
         var untilDeadline = Duration.between(Instant.now(), ctx.deadline());
@@ -189,7 +255,7 @@ public final class ShellExecAction implements Action {
     }
 
     private ProcessSpec baseSpec(ShellRequest request) {
-        return sandbox.limits().spec(request.command(), workingDirectory(request))
+        return sandboxes.limits().spec(request.command(), workingDirectory(request))
                 .withEnv(request.env())
                 .withStdin(request.stdin() == null ? new byte[0] : request.stdin().getBytes(StandardCharsets.UTF_8));
     }
@@ -210,7 +276,7 @@ public final class ShellExecAction implements Action {
         return path.getParent() == null ? path : path.getParent();
     }
 
-    private static JsonNode output(ProcessResult result, ProcessSpec spec) {
+    static ObjectNode output(ProcessResult result, ProcessSpec spec) {
         ObjectNode node = Json.object();
         node.put("exitCode", result.exitCode());
         node.put("stdout", result.stdout().text());
@@ -222,6 +288,9 @@ public final class ShellExecAction implements Action {
         var sandboxNode = node.putObject("sandbox");
         sandboxNode.put("level", result.level());
         result.enforced().forEach(sandboxNode.putArray("enforced")::add);
+        result.unavailable().forEach(sandboxNode.putArray("unavailable")::add);
+        result.killedBy().ifPresent(by -> sandboxNode.put("killedBy", by));
+        if (!result.limitsHit().isEmpty()) result.limitsHit().stream().sorted().forEach(sandboxNode.putArray("limitsHit")::add);
         note(result, spec).ifPresent(text -> node.put("note", text));
         return node;
     }
@@ -233,9 +302,15 @@ public final class ShellExecAction implements Action {
                     + " process group was killed. Raise timeoutMs (at most 600000) or use job.start for long tasks.");
         } else if (result.cancelled()) {
             parts.add("The command was cancelled and its process group was killed.");
+        } else if (result.killedBy().filter("memory"::equals).isPresent()) {
+            parts.add("The command was killed because it used more memory than its sandbox allows (sandbox.limitsHit);"
+                    + " use less memory, or ask an admin to raise the policy's sandbox.memoryMb.");
         } else if (result.exitCode() == 128 + 9 && spec.limits().cpuSeconds() > 0) {
             parts.add("The command was killed (SIGKILL); it may have used up its CPU-time limit of "
                     + spec.limits().cpuSeconds() + " s.");
+        }
+        if (result.limitsHit().contains("pids")) {
+            parts.add("Some fork failed: the sandbox's limit on processes was reached (the policy's sandbox.pids).");
         }
         capped("stdout", result.stdout(), spec.outputCapBytes()).ifPresent(parts::add);
         capped("stderr", result.stderr(), spec.outputCapBytes()).ifPresent(parts::add);
@@ -253,7 +328,7 @@ public final class ShellExecAction implements Action {
     }
 
     /** The input, read once; validation has already guaranteed its shape. */
-    record ShellRequest(Command command, String cwd, Map<String, String> env, String stdin, Long timeoutMs) {
+    record ShellRequest(Command command, String cwd, Map<String, String> env, String stdin, Long timeoutMs, String sandbox) {
         static ShellRequest parse(JsonNode input) {
             var commandText = input.get("command");
             var argv = input.get("argv");
@@ -278,7 +353,7 @@ public final class ShellExecAction implements Action {
             var envNode = input.get("env");
             if (envNode != null) envNode.properties().forEach(e -> env.put(e.getKey(), e.getValue().asString()));
             return new ShellRequest(command, text(input, "cwd"), env, text(input, "stdin"),
-                    input.has("timeoutMs") ? input.get("timeoutMs").asLong() : null);
+                    input.has("timeoutMs") ? input.get("timeoutMs").asLong() : null, text(input, "sandbox"));
         }
 
         private static String text(JsonNode input, String field) {

@@ -9,7 +9,6 @@ import dev.warden.engine.Mode;
 import dev.warden.engine.Origin;
 import dev.warden.engine.Outcome;
 import dev.warden.identity.Principal;
-import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -53,12 +51,12 @@ public final class McpFront {
     private final RunningCalls calls = new RunningCalls();
 
     /**
-     * {@code ceiling} gives the highest risk a role may run (the policy's role ceilings);
+     * {@code ceiling} gives the highest risk a principal may run (its role's ceiling in its project's policy);
      * {@code newestAudit} the n newest audit records as JSON, newest first; {@code policyText} the
      * text of the policy in force (it changes when the file is reloaded);
      * {@code roots} the allowed roots, named in the guide prompt.
      */
-    public McpFront(Engine engine, Approvals approvals, Function<Role, Risk> ceiling,
+    public McpFront(Engine engine, Approvals approvals, Function<Principal, Risk> ceiling,
                     IntFunction<List<JsonNode>> newestAudit, Supplier<String> policyText, List<Path> roots, Clock clock) {
         this.engine = engine;
         this.approvals = approvals;
@@ -119,7 +117,7 @@ public final class McpFront {
                                   Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicit, String session) {
         if (principal == null) return unauthenticated();
         try (var observer = observe(principal, request, notify)) {
-            var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, traceId(),
+            var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, null,
                     observer, session);
             var outcome = engine.submit(intent);
             if (!(outcome instanceof Outcome.NeedsConfirmation nc)) return ToolResults.of(outcome);
@@ -188,7 +186,7 @@ public final class McpFront {
         var heldIntent = found.get();
         try (var observer = observe(principal, request, notify)) {
             var intent = new Intent(heldIntent.actionId(), heldIntent.input(), principal, heldIntent.origin(),
-                    heldIntent.mode(), text.strip(), traceId(), observer, session);
+                    heldIntent.mode(), text.strip(), null, observer, session);
             return ToolResults.of(engine.submit(intent));
         }
     }
@@ -235,8 +233,4 @@ public final class McpFront {
                 "Connect with a valid bearer token.");
     }
 
-    private static String traceId() {
-        var r = ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
-    }
 }

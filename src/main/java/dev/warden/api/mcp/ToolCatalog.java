@@ -5,7 +5,6 @@ import dev.warden.action.ActionRegistry;
 import dev.warden.action.ActionSpec;
 import dev.warden.action.Risk;
 import dev.warden.identity.Principal;
-import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
@@ -28,11 +27,11 @@ final class ToolCatalog {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final ActionRegistry registry;
-    private final Function<Role, Risk> ceiling;
+    private final Function<Principal, Risk> ceiling;
     private final List<McpSchema.Tool> tools;
 
-    /** {@code ceiling} is the highest risk each role may run, as the policy in force says. */
-    ToolCatalog(ActionRegistry registry, Function<Role, Risk> ceiling) {
+    /** {@code ceiling} is the highest risk a principal may run: its role's ceiling in its project's policy. */
+    ToolCatalog(ActionRegistry registry, Function<Principal, Risk> ceiling) {
         this.registry = registry;
         this.ceiling = ceiling;
         this.tools = registry.all().stream().map(a -> tool(a.spec())).toList();
@@ -53,7 +52,7 @@ final class ToolCatalog {
         if (tool.name().equals(CONFIRM) || tool.name().equals(CHECK_APPROVAL)) return true;
         return action(tool.name())
                 .map(action -> principal.mayCall(action.spec().id())
-                        && ceiling.apply(principal.role()).atLeast(action.lowestRisk()))
+                        && ceiling.apply(principal).atLeast(action.lowestRisk()))
                 .orElse(false);
     }
 

@@ -43,6 +43,10 @@ public final class OpenApiDocument {
             paths.putObject("/v1/actions/" + spec.id()).set("post", operation(spec));
         }
         paths.putObject("/v1/undo/{undoId}").set("post", undoOperation());
+        paths.putObject("/v1/previews/{previewId}/commit").set("post", previewOperation("commit",
+                "Applies the changes a shell.exec preview listed (the same as preview.commit); the undoId restores them all."));
+        paths.putObject("/v1/previews/{previewId}/discard").set("post", previewOperation("discard",
+                "Drops a preview's changes (the same as preview.discard); no real file was touched."));
         // Agents follow their own held requests; approving is for people, so it is not offered here.
         paths.putObject("/v1/approvals/{approvalId}").set("get", approvalOperation());
 
@@ -125,6 +129,27 @@ public final class OpenApiDocument {
         ok.putObject("content").putObject("application/json").putObject("schema").put("type", "object");
         problem(responses, "404", "No such undo id.");
         problem(responses, "409", "Already undone, or the files changed since.");
+        return op;
+    }
+
+    private static ObjectNode previewOperation(String verb, String description) {
+        var op = Json.object();
+        op.put("operationId", verb + "Preview");
+        op.put("summary", Character.toUpperCase(verb.charAt(0)) + verb.substring(1) + " a preview");
+        op.put("description", description);
+        op.put("x-openai-isConsequential", verb.equals("commit"));
+        var param = op.putArray("parameters").addObject();
+        param.put("name", "previewId");
+        param.put("in", "path");
+        param.put("required", true);
+        param.putObject("schema").put("type", "string");
+        var responses = op.putObject("responses");
+        var ok = responses.putObject("200");
+        ok.put("description", verb.equals("commit") ? "Committed." : "Discarded.");
+        ok.putObject("content").putObject("application/json").putObject("schema").put("type", "object");
+        problem(responses, "404", "No such preview.");
+        problem(responses, "409", "Already committed, discarded or expired, or (commit) the files changed since the preview.");
+        if (verb.equals("commit")) problem(responses, "428", "Needs confirmation: re-send with ?confirm=<confirmToken>.");
         return op;
     }
 

@@ -10,6 +10,7 @@ import dev.warden.engine.Intent;
 import dev.warden.engine.Mode;
 import dev.warden.engine.Origin;
 import dev.warden.engine.Outcome;
+import dev.warden.identity.IdentityAdmin;
 import dev.warden.identity.Principal;
 import dev.warden.identity.TokenService;
 import dev.warden.jobs.Jobs;
@@ -18,7 +19,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.slf4j.Logger;
@@ -33,19 +33,33 @@ import tools.jackson.databind.JsonNode;
 public final class RestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RestServer.class);
     private static final String PRINCIPAL = "warden.principal";
+    private static final String SCRAPER = "warden.scraper";
     /** Names the conversation a request belongs to, for taint; without it, taint is the token's. */
     static final String SESSION_HEADER = "Warden-Session";
 
     /** What the REST front needs from the rest of Warden. */
     public record Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
-                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Jobs jobs) {
+                               java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
+                               io.opentelemetry.api.OpenTelemetry telemetry,
+                               java.util.function.Function<Principal, JsonNode> selfTest,
+                               IdentityAdmin identity, Jobs jobs) {
 
         /** Without jobs: {@code /v1/jobs} is not served (the job.* actions still are). */
         public Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
-                            java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks) {
-            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, null);
+                            java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
+                            io.opentelemetry.api.OpenTelemetry telemetry,
+                            java.util.function.Function<Principal, JsonNode> selfTest, IdentityAdmin identity) {
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, null);
         }
     }
+
+    /**
+     * Health and metrics: {@code readiness} for {@code /readyz} (a {@code status} of {@code ready} or
+     * not, and each check), {@code metrics} in Prometheus text, and the token a scraper may use for
+     * {@code /metrics} alone (null: only admins may scrape).
+     */
+    public record Health(java.util.function.Supplier<JsonNode> readiness, java.util.function.Supplier<String> metrics,
+                         String scrapeToken) {}
 
     private final Dependencies deps;
     private final String host;
@@ -84,16 +98,27 @@ public final class RestServer implements AutoCloseable {
             config.http.prefer405over404 = true;
 
             var routes = config.routes;
+            routes.before(this::traceIn);
             routes.before(this::authenticate);
+            routes.after(this::traceOut);
             routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            routes.get("/readyz", ctx -> {
+                var body = deps.health().readiness().get();
+                send(ctx, new OutcomeResponses.Response("ready".equals(body.path("status").asString()) ? 200 : 503,
+                        "application/json", body));
+            });
+            routes.get("/metrics", this::metrics);
             routes.get("/openapi.json", this::openApi);
             routes.get("/v1/actions", this::catalog);
             routes.get("/v1/actions/{id}", this::describe);
             routes.post("/v1/actions/{id}", ctx -> submit(ctx, Mode.EXECUTE));
             routes.post("/v1/actions/{id}/simulate", ctx -> submit(ctx, Mode.SIMULATE));
             routes.post("/v1/undo/{undoId}", this::undo);
+            routes.post("/v1/previews/{id}/commit", ctx -> byId(ctx, "preview.commit", "previewId"));
+            routes.post("/v1/previews/{id}/discard", ctx -> byId(ctx, "preview.discard", "previewId"));
             routes.get("/v1/audit", this::audit);
             routes.get("/v1/policy", this::policyStatus);
+            routes.get("/v1/selftest", this::selfTest);
             var hooks = new WebhookRoutes(deps.webhooks());
             routes.put("/v1/webhooks/{project}", ctx -> send(ctx, hooks.put(ctx, ctx.attribute(PRINCIPAL))));
             routes.get("/v1/webhooks/{project}", ctx -> send(ctx, hooks.get(ctx, ctx.attribute(PRINCIPAL))));
@@ -106,6 +131,7 @@ public final class RestServer implements AutoCloseable {
             routes.get("/v1/approvals/{id}/stream", ctx -> approvals.stream(ctx, ctx.attribute(PRINCIPAL)));
             routes.post("/v1/approvals/{id}/approve", ctx -> send(ctx, approvals.approve(ctx, ctx.attribute(PRINCIPAL))));
             routes.post("/v1/approvals/{id}/deny", ctx -> send(ctx, approvals.deny(ctx, ctx.attribute(PRINCIPAL))));
+            new AdminRoutes(deps.identity()).mount(routes, ctx -> ctx.attribute(PRINCIPAL));
             if (deps.jobs() != null) new JobRoutes(deps.jobs(), this::submit).register(routes, ctx -> ctx.attribute(PRINCIPAL));
 
             routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
@@ -143,8 +169,60 @@ public final class RestServer implements AutoCloseable {
         if (app != null) app.stop();
     }
 
+    private static final String SPAN = "warden.span";
+    private static final String SCOPE = "warden.scope";
+    private static final io.opentelemetry.context.propagation.TextMapGetter<Context> HEADERS =
+            new io.opentelemetry.context.propagation.TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(Context carrier) {
+                    return carrier.headerMap().keySet();
+                }
+
+                @Override
+                public String get(Context carrier, String key) {
+                    return carrier == null ? null : carrier.header(key);
+                }
+            };
+
+    /**
+     * Opens the request's server span, continuing an incoming W3C {@code traceparent}, and answers
+     * with this span's {@code traceparent} so a caller can find the request in its traces.
+     */
+    private void traceIn(Context ctx) {
+        var telemetry = deps.telemetry();
+        var parent = telemetry.getPropagators().getTextMapPropagator()
+                .extract(io.opentelemetry.context.Context.root(), ctx, HEADERS);
+        var span = telemetry.getTracer("dev.warden.rest").spanBuilder(ctx.method() + " " + ctx.path())
+                .setParent(parent).setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+                .setAttribute("http.request.method", ctx.method().name()).setAttribute("url.path", ctx.path())
+                .startSpan();
+        ctx.attribute(SPAN, span);
+        ctx.attribute(SCOPE, span.makeCurrent());
+        var sc = span.getSpanContext();
+        // Log lines of this request name it; the request thread is the request's own (virtual threads).
+        org.slf4j.MDC.put("requestId", sc.getSpanId());
+        org.slf4j.MDC.put("traceId", sc.getTraceId());
+        if (sc.isValid()) ctx.header("traceparent", "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex());
+    }
+
+    private void traceOut(Context ctx) {
+        io.opentelemetry.context.Scope scope = ctx.attribute(SCOPE);
+        io.opentelemetry.api.trace.Span span = ctx.attribute(SPAN);
+        if (scope != null) scope.close();
+        org.slf4j.MDC.clear();
+        if (span != null) {
+            span.setAttribute("http.response.status_code", ctx.statusCode());
+            span.end();
+        }
+    }
+
     private void authenticate(Context ctx) {
-        if (ctx.path().equals("/healthz")) return;
+        if (ctx.path().equals("/healthz") || ctx.path().equals("/readyz")) return;
+        var scrape = deps.health().scrapeToken();
+        if (ctx.path().equals("/metrics") && scrape != null && ("Bearer " + scrape).equals(ctx.header("Authorization"))) {
+            ctx.attribute(SCRAPER, Boolean.TRUE);
+            return;
+        }
         var header = ctx.header("Authorization");
         Optional<Principal> principal = Optional.empty();
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -159,6 +237,8 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         ctx.attribute(PRINCIPAL, principal.get());
+        org.slf4j.MDC.put("principal", principal.get().name());
+        org.slf4j.MDC.put("project", principal.get().project());
     }
 
     private void submit(Context ctx, Mode mode) {
@@ -177,7 +257,7 @@ public final class RestServer implements AutoCloseable {
                 return;
             }
         }
-        var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), traceId())
+        var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), null)
                 .withSession(ctx.header(SESSION_HEADER));
         var outcome = deps.engine().submit(intent);
         if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
@@ -188,7 +268,7 @@ public final class RestServer implements AutoCloseable {
     /** Runs {@code actionId} with {@code input} for this request, as {@code POST /v1/actions/{id}} would. */
     private Outcome submit(Context ctx, String actionId, JsonNode input) {
         Principal principal = ctx.attribute(PRINCIPAL);
-        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId())
+        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), null)
                 .withSession(ctx.header(SESSION_HEADER));
         return deps.engine().submit(intent);
     }
@@ -203,7 +283,15 @@ public final class RestServer implements AutoCloseable {
     private void undo(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
         var input = Json.object().put("undoId", ctx.pathParam("undoId"));
-        var intent = new Intent("journal.undo", input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), traceId());
+        var intent = new Intent("journal.undo", input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), null);
+        send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
+    }
+
+    /** A route that names one thing by id and stands for an action on it, e.g. a preview's commit. */
+    private void byId(Context ctx, String actionId, String field) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        var input = Json.object().put(field, ctx.pathParam("id"));
+        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), null);
         send(ctx, OutcomeResponses.of(deps.engine().submit(intent)));
     }
 
@@ -267,6 +355,30 @@ public final class RestServer implements AutoCloseable {
         return Math.max(1, java.time.Duration.between(java.time.Instant.now(), limited.retryAt()).toSeconds() + 1);
     }
 
+    /** Admins: a harmless action through the whole pipeline, simulated and executed, with each stage's time. */
+    private void selfTest(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal.role() != dev.warden.identity.Role.ADMIN) {
+            send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins may run the self-test.",
+                    "Use an admin token.")));
+            return;
+        }
+        var report = deps.selfTest().apply(principal);
+        send(ctx, new OutcomeResponses.Response("ok".equals(report.path("status").asString()) ? 200 : 500,
+                "application/json", report));
+    }
+
+    /** Prometheus text: for the scrape token, or an admin. */
+    private void metrics(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (ctx.attribute(SCRAPER) == null && (principal == null || principal.role() != dev.warden.identity.Role.ADMIN)) {
+            send(ctx, OutcomeResponses.problem(Problem.of(403, "admin_required", "Only admins, or the scrape token, may read metrics.",
+                    "Use an admin token, or set WARDEN_METRICS_TOKEN and scrape with it.")));
+            return;
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(deps.health().metrics().get());
+    }
+
     /** Admins: which policy is in force (file, hash, since when) and what the newest reload attempt found. */
     private void policyStatus(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);
@@ -286,8 +398,4 @@ public final class RestServer implements AutoCloseable {
         ctx.status(response.status()).contentType(response.contentType()).result(Json.write(response.body()));
     }
 
-    private static String traceId() {
-        var r = ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
-    }
 }

@@ -5,6 +5,7 @@ import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
 import dev.warden.audit.AuditRecord;
 import dev.warden.config.WardenConfig;
+import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -43,13 +44,15 @@ final class McpFixture implements AutoCloseable {
                 1_048_576, Duration.ofMinutes(5));
         warden = Warden.open(config, Clock.systemUTC());
         warden.tokens().ensureAdmin(ADMIN);
+        Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
+        Members.add(warden.users(), warden.projects(), "default", "victor", Role.VIEWER);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), role -> warden.policy().maxRisk(role),
+        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, config.roots(), Clock.systemUTC()), warden.tokens(),
                 "127.0.0.1", 1_048_576);
-        server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks(), warden.jobs()),
+        server = new RestServer(warden.restDependencies(),
                 "127.0.0.1", 0, 1_048_576, mcp::mount).start();
     }
 

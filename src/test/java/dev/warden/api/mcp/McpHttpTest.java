@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.audit.AuditQuery;
+import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -94,6 +95,7 @@ class McpHttpTest {
                 .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "job.start", "job.output",
                         "job.input", "job.cancel", "job.list", "confirm", "check_approval");
 
+        Members.add(fx.warden.users(), fx.warden.projects(), "default", "nina", Role.OPERATOR);
         var narrow = fx.warden.tokens().create("narrow", "nina", "default", Role.OPERATOR, null, List.of("fs.read", "fs.w*")).secret();
         assertThat(fx.client(narrow).listTools().tools()).extracting(McpSchema.Tool::name)
                 .containsExactlyInAnyOrder("fs.read", "fs.write", "confirm", "check_approval");

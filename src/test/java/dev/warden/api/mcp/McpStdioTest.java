@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.app.Warden;
 import dev.warden.config.WardenConfig;
+import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.client.McpClient;
@@ -67,6 +68,7 @@ class McpStdioTest {
         var config = new WardenConfig("127.0.0.1", 0, dataDir, List.of(root), dataDir.resolve("policy.yaml"), null,
                 1_048_576, Duration.ofMinutes(5));
         try (var warden = Warden.open(config, Clock.systemUTC())) {
+            Members.add(warden.users(), warden.projects(), "default", "victor", Role.VIEWER);
             viewer = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
         }
         var command = new ArrayList<String>();

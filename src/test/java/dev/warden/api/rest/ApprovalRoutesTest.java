@@ -2,6 +2,7 @@ package dev.warden.api.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,7 @@ class ApprovalRoutesTest {
     @BeforeEach
     void start() {
         w = new RestFixture(temp, POLICY, 1_048_576);
+        Members.add(w.warden.users(), w.warden.projects(), "default", "bea", Role.ADMIN);
         secondAdmin = w.warden.tokens().create("admin2", "bea", "default", Role.ADMIN, null, List.of()).secret();
     }
 

@@ -152,6 +152,7 @@ class JobRoutesTest {
         assertThat(started.body().path("status").asString()).isEqualTo("accepted");
         var id = started.body().path("result").path("jobId").asString();
 
+        dev.warden.identity.Members.add(w.warden.users(), w.warden.projects(), "default", "oscar", dev.warden.identity.Role.OPERATOR);
         var oscar = w.warden.tokens().create("op2", "oscar", "default", dev.warden.identity.Role.OPERATOR, null, List.of()).secret();
         var stranger = w.get("/v1/jobs/" + id + "/stream", oscar);
         assertThat(stranger.status()).isEqualTo(404);

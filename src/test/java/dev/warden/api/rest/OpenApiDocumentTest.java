@@ -42,7 +42,7 @@ class OpenApiDocumentTest {
         assertThat(api.getComponents().getSecuritySchemes().get("bearerAuth").getScheme()).isEqualTo("bearer");
 
         var registry = w.warden.engine().registry();
-        assertThat(api.getPaths()).hasSize(registry.all().size() + 2);
+        assertThat(api.getPaths()).hasSize(registry.all().size() + 4);
         var follow = api.getPaths().get("/v1/approvals/{approvalId}").getGet();
         assertThat(follow.getOperationId()).isEqualTo("getApproval");
         assertThat(api.getPaths().get("/v1/approvals/{approvalId}").getPost()).as("approving is not offered to agents").isNull();

@@ -3,6 +3,7 @@ package dev.warden.api.rest;
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
 import dev.warden.config.WardenConfig;
+import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import dev.warden.json.Json;
 import java.io.IOException;
@@ -42,9 +43,11 @@ final class RestFixture implements AutoCloseable {
                 maxBodyBytes, Duration.ofMinutes(5));
         warden = Warden.open(config, Clock.systemUTC());
         warden.tokens().ensureAdmin(ADMIN);
+        Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
+        Members.add(warden.users(), warden.projects(), "default", "victor", Role.VIEWER);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-                server = new RestServer(new RestServer.Dependencies(warden.engine(), warden.plans(), warden.approvals(), warden.tokens(), new AuditQuery(warden.database()), warden::policyStatus, warden.webhooks(), warden.jobs()),
+                server = new RestServer(warden.restDependencies(),
                 "127.0.0.1", 0, maxBodyBytes).start();
     }
 
@@ -59,6 +62,12 @@ final class RestFixture implements AutoCloseable {
 
     Answer get(String path, String token) {
         var b = HttpRequest.newBuilder(uri(path)).GET();
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b.build());
+    }
+
+    Answer delete(String path, String token) {
+        var b = HttpRequest.newBuilder(uri(path)).DELETE();
         if (token != null) b.header("Authorization", "Bearer " + token);
         return send(b.build());
     }

@@ -1,0 +1,98 @@
+package dev.warden.metrics;
+
+import dev.warden.engine.EngineObserver;
+import dev.warden.engine.Intent;
+import dev.warden.engine.Outcome;
+import dev.warden.policy.Effect;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Warden's metrics in one Prometheus registry: what the pipeline did (actions by outcome, their
+ * durations, policy effects, audit append latency and count), pending approvals, and the JVM and
+ * process. {@link #scrape} renders the text format for {@code GET /metrics}.
+ */
+public final class Metrics implements EngineObserver, AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer auditAppend;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    /** {@code pendingApprovals} and {@code auditRecords} are read at each scrape. */
+    public Metrics(Supplier<Number> pendingApprovals, Supplier<Number> auditRecords) {
+        auditAppend = Timer.builder("warden.audit.append").description("Time until an audit record is durable")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+        Gauge.builder("warden.approvals.pending", pendingApprovals).description("Requests waiting for approvers")
+                .register(registry);
+        FunctionCounter.builder("warden.audit.records", auditRecords, s -> s.get().doubleValue())
+                .description("Audit records written by this process").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** A gauge read at each scrape (e.g. running jobs). */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    @Override
+    public void outcome(Intent intent, Outcome outcome, Effect effect, long nanos) {
+        // An unknown action id comes from the caller: never let it become a label.
+        var action = outcome instanceof Outcome.Invalid i && i.code().equals("unknown_action") ? "unknown" : intent.actionId();
+        Counter.builder("warden.actions").description("Intents by action and outcome")
+                .tag("action", action).tag("outcome", name(outcome)).register(registry).increment();
+        Timer.builder("warden.action.duration").description("Time from intent to answer, audit included")
+                .tag("action", action).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry).record(Duration.ofNanos(nanos));
+        if (effect != null) {
+            Counter.builder("warden.policy.decisions").description("Policy decisions by effect")
+                    .tag("effect", effect.id()).register(registry).increment();
+        }
+    }
+
+    @Override
+    public void auditAppended(long nanos) {
+        auditAppend.record(Duration.ofNanos(nanos));
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    static String name(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Done d -> d.simulated() ? "simulated" : "done";
+            case Outcome.NeedsConfirmation c -> "needs_confirmation";
+            case Outcome.PendingApproval p -> "pending_approval";
+            case Outcome.Limited l -> "limited";
+            case Outcome.Denied d -> "denied";
+            case Outcome.Invalid i -> "invalid";
+            case Outcome.Failed f -> "failed";
+        };
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
