@@ -18,4 +18,9 @@ public interface ActionContext {
     default CallObserver observer() {
         return CallObserver.NONE;
     }
+
+    /** Who the call is made for; {@link Caller#NOBODY} outside the engine. */
+    default Caller caller() {
+        return Caller.NOBODY;
+    }
 }

@@ -4,6 +4,7 @@ import dev.warden.action.Action;
 import dev.warden.action.ActionRegistry;
 import dev.warden.action.InputValidator;
 import dev.warden.actions.fs.FileActions;
+import dev.warden.actions.job.JobActions;
 import dev.warden.actions.journal.UndoAction;
 import dev.warden.actions.preview.PreviewCommitAction;
 import dev.warden.actions.preview.PreviewDiscardAction;
@@ -23,6 +24,8 @@ import dev.warden.identity.IdentityAdmin;
 import dev.warden.identity.ProjectService;
 import dev.warden.identity.TokenService;
 import dev.warden.identity.UserService;
+import dev.warden.jobs.JobLimits;
+import dev.warden.jobs.Jobs;
 import dev.warden.journal.Journal;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Policy;
@@ -94,12 +97,13 @@ public final class Warden implements AutoCloseable {
     private final Sandboxes sandboxes;
     private final Telemetry telemetry;
     private final SelfTest selfTest;
+    private final Jobs jobs;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens, UserService users, ProjectService projects, IdentityAdmin identityAdmin,
                    Journal journal, PathJail jail, Policies policy,
                    SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry,
-                   SelfTest selfTest) {
+                   SelfTest selfTest, Jobs jobs) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -119,6 +123,7 @@ public final class Warden implements AutoCloseable {
         this.sandboxes = sandboxes;
         this.telemetry = telemetry;
         this.selfTest = selfTest;
+        this.jobs = jobs;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -155,8 +160,13 @@ public final class Warden implements AutoCloseable {
             // Sandbox settings are read once, from the main policy: a reload does not change them (yet).
             var sandboxes = sandboxes(policy.main().current().sandbox(), jail, dataDir);
             var previews = new PreviewStore(db, dataDir.resolve("previews"), clock);
-            actions.add(new ShellExecAction(jail, sandboxes, previews, new CommandAnalyzer()));
+            var shell = new ShellExecAction(jail, sandboxes, previews, new CommandAnalyzer());
+            actions.add(shell);
             actions.add(new UndoAction());
+            // Jobs run at the same levels, over a runner with their own (longer) time limits.
+            var jobLimits = JobLimits.defaults();
+            var jobs = new Jobs(db, sandboxes.withBase(new ProcessRunner(jobLimits.processLimits())), jobLimits, clock);
+            actions.addAll(JobActions.all(shell, jobs));
             actions.add(new PreviewCommitAction(jail, previews));
             actions.add(new PreviewDiscardAction(previews));
             var registry = new ActionRegistry(actions);
@@ -178,7 +188,7 @@ public final class Warden implements AutoCloseable {
             return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
                     tokens, users, projects, new IdentityAdmin(users, projects, tokens, audit, clock),
                     journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
-                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()));
+                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -331,7 +341,12 @@ public final class Warden implements AutoCloseable {
         return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
                 new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
                 new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
-                telemetry.api(), selfTest::run, identityAdmin);
+                telemetry.api(), selfTest::run, identityAdmin, jobs);
+    }
+
+    /** Background jobs this Warden runs, and those of other processes on the data dir as stored. */
+    public Jobs jobs() {
+        return jobs;
     }
 
     public Webhooks webhooks() {
@@ -347,8 +362,10 @@ public final class Warden implements AutoCloseable {
         return sandboxes;
     }
 
+    /** Running jobs are killed and recorded as lost first, while the database is still open. */
     @Override
     public void close() {
+        jobs.close();
         telemetry.close();
         metrics.close();
         policy.close();

@@ -6,6 +6,7 @@ import dev.warden.action.ActionException;
 import dev.warden.action.ActionRegistry;
 import dev.warden.action.Assessment;
 import dev.warden.action.CallObserver;
+import dev.warden.action.Caller;
 import dev.warden.action.ChangeJournal;
 import dev.warden.action.ErrorKind;
 import dev.warden.action.InputValidator;
@@ -158,7 +159,8 @@ public final class Engine {
         }
         if (violations.isEmpty()) {
             try (var recorder = journal.begin(intent.principal(), spec.id())) {
-                risk = action.assess(new CallContext(recorder, clock.instant().plus(DEFAULT_DEADLINE), CallObserver.NONE),
+                risk = action.assess(new CallContext(recorder, clock.instant().plus(DEFAULT_DEADLINE), CallObserver.NONE,
+                        caller(intent.principal())),
                         intent.input()).risk();
                 assessed = true;
                 recorder.abandon();
@@ -253,7 +255,7 @@ public final class Engine {
 
     private Outcome guardAndRun(Intent intent, Trail trail, Action action, Journal.Recorder recorder) {
         var spec = action.spec();
-        var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE), intent.observer());
+        var ctx = new CallContext(recorder, trail.time.plus(DEFAULT_DEADLINE), intent.observer(), caller(intent.principal()));
         Assessment assessment;
         try {
             try (var stage = Stage.open(tracer, "guard")) {
@@ -425,6 +427,12 @@ public final class Engine {
         });
     }
 
-    private record CallContext(ChangeJournal journal, Instant deadline, CallObserver observer) implements ActionContext {}
+    private record CallContext(ChangeJournal journal, Instant deadline, CallObserver observer, Caller caller)
+            implements ActionContext {}
+
+    /** The principal as an action sees it: who owns what the call creates. */
+    public static Caller caller(dev.warden.identity.Principal p) {
+        return new Caller(p.id(), p.name(), p.project(), p.role().id());
+    }
 
 }

@@ -39,7 +39,7 @@ public record CapturedOutput(byte[] head, byte[] tail, long totalBytes) {
     }
 
     /** Length of {@code bytes} without a trailing, incomplete UTF-8 sequence. */
-    static int completePrefix(byte[] bytes) {
+    public static int completePrefix(byte[] bytes) {
         int n = bytes.length;
         for (int i = n - 1; i >= Math.max(0, n - 4); i--) {
             int b = bytes[i] & 0xFF;
@@ -51,7 +51,7 @@ public record CapturedOutput(byte[] head, byte[] tail, long totalBytes) {
     }
 
     /** Index of the first byte that is not a UTF-8 continuation byte (at most 3 are skipped). */
-    static int firstCharStart(byte[] bytes) {
+    public static int firstCharStart(byte[] bytes) {
         int i = 0;
         while (i < bytes.length && i < 3 && (bytes[i] & 0xC0) == 0x80) i++;
         return i;

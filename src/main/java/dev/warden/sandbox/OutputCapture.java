@@ -28,20 +28,31 @@ final class OutputCapture {
     private int tailNext;
     private int tailLen;
     private long total;
+    private final OutputSink sink;
+    private final OutputSink.Stream stream;
     private final Thread reader;
     private final BooleanSupplier writerAlive;
     private volatile boolean startedLate;
 
-    private OutputCapture(InputStream in, int cap, String name, BooleanSupplier writerAlive) {
+    private OutputCapture(InputStream in, int cap, String name, BooleanSupplier writerAlive, OutputSink sink,
+                          OutputSink.Stream stream) {
         this.headCap = cap - cap / 2;
         this.tailCap = cap / 2;
         this.writerAlive = writerAlive;
+        this.sink = sink;
+        this.stream = stream;
         this.reader = Thread.ofPlatform().daemon().name(name).start(() -> drain(in));
     }
 
     /** Drains {@code in}, the output of a process for which {@code writerAlive} tells whether it still runs. */
     static OutputCapture start(InputStream in, int cap, String name, BooleanSupplier writerAlive) {
-        return new OutputCapture(in, cap, name, writerAlive);
+        return new OutputCapture(in, cap, name, writerAlive, OutputSink.NONE, OutputSink.Stream.STDOUT);
+    }
+
+    /** As {@link #start(InputStream, int, String, BooleanSupplier)}, and every chunk read also goes to {@code sink}, uncapped. */
+    static OutputCapture start(InputStream in, int cap, String name, BooleanSupplier writerAlive, OutputSink sink,
+                               OutputSink.Stream stream) {
+        return new OutputCapture(in, cap, name, writerAlive, sink, stream);
     }
 
     /**
@@ -71,7 +82,10 @@ final class OutputCapture {
                 if (!writerAlive.getAsBoolean()) startedLate = true;
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (n > 0) append(buf, n);
+                    if (n > 0) {
+                        append(buf, n);
+                        sink.accept(stream, buf, 0, n);
+                    }
                 }
             }
         } catch (IOException e) {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * the group id travels as a positional parameter, never inside the script text. This runs only
  * when a command is stopped, never on the normal path.
  */
-final class ProcessGroup {
+public final class ProcessGroup {
     private static final String KILL_GROUP = "kill -s \"$1\" -- \"-$2\" 2>/dev/null";
 
     private ProcessGroup() {}
@@ -17,7 +17,7 @@ final class ProcessGroup {
      * Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to every process in group {@code pgid};
      * false when no process was signalled (the group is empty or does not exist yet).
      */
-    static boolean signal(long pgid, String signal) {
+    public static boolean signal(long pgid, String signal) {
         if (pgid <= 1) throw new IllegalArgumentException("refusing to signal group " + pgid);
         try {
             var kill = new ProcessBuilder("/bin/sh", "-c", KILL_GROUP, "sh", signal, Long.toString(pgid))

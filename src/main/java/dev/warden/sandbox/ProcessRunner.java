@@ -122,7 +122,7 @@ public final class ProcessRunner implements Sandbox {
                     "Check that /bin/sh and util-linux (setsid) are installed on the server.", null, e);
         }
         return new RunningProcess(process, setsid.isPresent(), started, timeout, limits.killGrace(),
-                spec.outputCapBytes(), spec.stdin(), level, enforced, finisher);
+                spec.outputCapBytes(), spec.stdin(), level, enforced, finisher, spec.output(), spec.stdinOpen());
     }
 
     /** The {@code setsid} program, when there is one: it gives the command its own process group. */

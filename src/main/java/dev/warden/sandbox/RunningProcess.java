@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,6 +33,10 @@ public final class RunningProcess {
     private final List<String> enforced;
     private final Finisher finisher;
     private final ReentrantLock awaiting = new ReentrantLock();
+    /** Standard input when it was kept open (a job), else null; writes to it hold {@link #inputLock}. */
+    private final OutputStream input;
+    private final Semaphore inputLock = new Semaphore(1);
+    private volatile boolean inputClosed;
     private volatile boolean cancelled;
     private volatile boolean finished;
     private boolean interrupted;
@@ -39,6 +44,17 @@ public final class RunningProcess {
 
     RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
                    int outputCap, byte[] stdin, String level, List<String> enforced, Finisher finisher) {
+        this(process, ownGroup, startNanos, timeout, killGrace, outputCap, stdin, level, enforced, finisher,
+                OutputSink.NONE, false);
+    }
+
+    /**
+     * {@code sink} hears every byte of output as it is read; with {@code stdinOpen} standard input
+     * stays open after {@code stdin} for {@link #writeInput}, until {@link #closeInput}.
+     */
+    RunningProcess(Process process, boolean ownGroup, long startNanos, Duration timeout, Duration killGrace,
+                   int outputCap, byte[] stdin, String level, List<String> enforced, Finisher finisher,
+                   OutputSink sink, boolean stdinOpen) {
         this.process = process;
         this.ownGroup = ownGroup;
         this.startNanos = startNanos;
@@ -48,9 +64,16 @@ public final class RunningProcess {
         this.enforced = List.copyOf(enforced);
         this.finisher = finisher;
         var pid = process.pid();
-        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid, process::isAlive);
-        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid, process::isAlive);
-        feed(process, stdin);
+        this.stdout = OutputCapture.start(process.getInputStream(), outputCap, "stdout-" + pid, process::isAlive, sink,
+                OutputSink.Stream.STDOUT);
+        this.stderr = OutputCapture.start(process.getErrorStream(), outputCap, "stderr-" + pid, process::isAlive, sink,
+                OutputSink.Stream.STDERR);
+        this.input = stdinOpen ? process.getOutputStream() : null;
+        if (stdinOpen) {
+            if (stdin.length > 0) feedAndKeepOpen(stdin);
+        } else {
+            feed(process, stdin);
+        }
     }
 
     private static void feed(Process process, byte[] stdin) {
@@ -69,6 +92,65 @@ public final class RunningProcess {
         });
     }
 
+    private void feedAndKeepOpen(byte[] stdin) {
+        // A semaphore, not a lock: taken here, released by the feeder thread, so a later writeInput queues behind the first bytes.
+        inputLock.acquireUninterruptibly();
+        Thread.ofVirtual().name("stdin-" + process.pid()).start(() -> {
+            try {
+                input.write(stdin);
+                input.flush();
+            } catch (IOException e) {
+                // The process exited or closed its input: later writes will say so.
+            } finally {
+                inputLock.release();
+            }
+        });
+    }
+
+    /**
+     * Writes {@code bytes} to the process's standard input and flushes them; blocks while the pipe
+     * is full (the process is not reading). Only for a process started with {@code stdinOpen}.
+     */
+    public void writeInput(byte[] bytes) throws IOException {
+        if (input == null) throw new IllegalStateException("standard input was not kept open");
+        inputLock.acquireUninterruptibly();
+        try {
+            if (inputClosed) throw new IOException("standard input is closed");
+            input.write(bytes);
+            input.flush();
+        } finally {
+            inputLock.release();
+        }
+    }
+
+    /** Closes standard input, so the process reads end-of-file; closing it twice does nothing. */
+    public void closeInput() throws IOException {
+        if (input == null) return;
+        inputLock.acquireUninterruptibly();
+        try {
+            if (inputClosed) return;
+            inputClosed = true;
+            input.close();
+        } finally {
+            inputLock.release();
+        }
+    }
+
+    /** Whether {@link #writeInput} may still be called: standard input was kept open and not closed. */
+    public boolean inputOpen() {
+        return input != null && !inputClosed;
+    }
+
+    /** The sandbox level it runs at, e.g. {@code process}. */
+    public String level() {
+        return level;
+    }
+
+    /** The limits in force for it, as {@link ProcessResult#enforced} will report them. */
+    public List<String> enforced() {
+        return enforced;
+    }
+
     /** The process id; when the runner gave the command its own session, also its process group id. */
     public long pid() {
         return process.pid();
@@ -85,10 +167,15 @@ public final class RunningProcess {
 
     /** Stops the process group (SIGTERM, grace, SIGKILL); {@link #await} then reports {@code cancelled}. */
     public void cancel() {
+        cancel(killGrace);
+    }
+
+    /** As {@link #cancel()}, with {@code grace} between SIGTERM and SIGKILL instead of the runner's. */
+    public void cancel(Duration grace) {
         // Once collected, the leader's pid may be reused by an unrelated group: signal nothing.
         if (finished) return;
         cancelled = true;
-        stop();
+        stop(grace);
     }
 
     /**
@@ -113,7 +200,7 @@ public final class RunningProcess {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 timedOut = !cancelled;
-                stop();
+                stop(killGrace);
                 break;
             }
             try {
@@ -132,6 +219,7 @@ public final class RunningProcess {
             stdout.awaitEnd(DRAIN_AFTER_KILL);
             stderr.awaitEnd(DRAIN_AFTER_KILL);
         }
+        releaseInput();
         long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
         if (interrupted) Thread.currentThread().interrupt();
         finished = true;
@@ -150,7 +238,7 @@ public final class RunningProcess {
         }
     }
 
-    private void stop() {
+    private void stop(Duration grace) {
         var descendants = process.descendants().toList();
         // The group exists once the leader has called setsid; a stop in the first microseconds misses it.
         if (!ownGroup || !ProcessGroup.signal(process.pid(), "TERM")) {
@@ -158,7 +246,7 @@ public final class RunningProcess {
             descendants.forEach(ProcessHandle::destroy);
         }
         try {
-            process.waitFor(killGrace.toNanos(), TimeUnit.NANOSECONDS);
+            process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -166,6 +254,17 @@ public final class RunningProcess {
         if (ownGroup) ProcessGroup.signal(process.pid(), "KILL");
         descendants.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+    }
+
+    /** The process is gone: let go of its input, unless a write is still stuck on it (it fails on its own). */
+    private void releaseInput() {
+        if (input == null || !inputLock.tryAcquire()) return;
+        try {
+            inputClosed = true;
+            closeQuietly(input);
+        } finally {
+            inputLock.release();
+        }
     }
 
     private void killLeftovers() {

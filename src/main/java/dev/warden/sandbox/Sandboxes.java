@@ -72,6 +72,14 @@ public final class Sandboxes {
         return new Sandboxes(process);
     }
 
+    /**
+     * The same levels, settings, roots and capabilities over another base runner, e.g. one with
+     * longer time limits for background jobs; the capabilities are probed once for both.
+     */
+    public Sandboxes withBase(ProcessRunner other) {
+        return new Sandboxes(other, settings, roots, hidden, this::capabilities);
+    }
+
     public SandboxSettings settings() {
         return settings;
     }

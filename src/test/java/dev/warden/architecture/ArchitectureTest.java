@@ -110,4 +110,14 @@ class ArchitectureTest {
                         "dev.warden.identity..")
                 .check(classes);
     }
+
+    @Test
+    void theJobMachineryKnowsNothingOfTheEngineTheFrontsOrTheActions() {
+        noClasses().that().resideInAPackage("dev.warden.jobs..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.engine..", "dev.warden.policy..", "dev.warden.audit..", "dev.warden.journal..",
+                        "dev.warden.identity..", "dev.warden.actions..", "dev.warden.guard..", "dev.warden.api..",
+                        "dev.warden.cli..", "dev.warden.app..")
+                .check(classes);
+    }
 }

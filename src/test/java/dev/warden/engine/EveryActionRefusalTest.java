@@ -46,7 +46,12 @@ class EveryActionRefusalTest {
                 Map.entry("shell.exec", "{\"argv\":[\"touch\",\"ran.txt\"]}"),
                 Map.entry("journal.undo", "{\"undoId\":\"u_aaaaaaaaaaaa\"}"),
                 Map.entry("preview.commit", "{\"previewId\":\"pv_00000000000000000000\"}"),
-                Map.entry("preview.discard", "{\"previewId\":\"pv_00000000000000000000\"}"));
+                Map.entry("preview.discard", "{\"previewId\":\"pv_00000000000000000000\"}"),
+                Map.entry("job.start", "{\"argv\":[\"touch\",\"ran.txt\"]}"),
+                Map.entry("job.output", "{\"jobId\":\"job_0000000000000000\"}"),
+                Map.entry("job.input", "{\"jobId\":\"job_0000000000000000\",\"data\":\"x\"}"),
+                Map.entry("job.cancel", "{\"jobId\":\"job_0000000000000000\"}"),
+                Map.entry("job.list", "{}"));
     }
 
     @Test

@@ -242,10 +242,22 @@ public final class ShellExecAction implements Action {
             }
             timeout = untilDeadline;
         }
-        return limits.spec(request.command(), workingDirectory(request))
+        return baseSpec(request).withTimeout(timeout);
+    }
+
+    /**
+     * The process a call with {@code input} starts, for a caller that runs and supervises it itself
+     * ({@code job.start}): the same command, working directory (checked against the roots),
+     * environment and stdin as {@link #execute}; the caller sets its own timeout and limits.
+     */
+    public ProcessSpec detachedSpec(JsonNode input) {
+        return baseSpec(ShellRequest.parse(input));
+    }
+
+    private ProcessSpec baseSpec(ShellRequest request) {
+        return sandboxes.limits().spec(request.command(), workingDirectory(request))
                 .withEnv(request.env())
-                .withStdin(request.stdin() == null ? new byte[0] : request.stdin().getBytes(StandardCharsets.UTF_8))
-                .withTimeout(timeout);
+                .withStdin(request.stdin() == null ? new byte[0] : request.stdin().getBytes(StandardCharsets.UTF_8));
     }
 
     private Path workingDirectory(ShellRequest request) {

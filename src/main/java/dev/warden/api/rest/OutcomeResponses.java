@@ -6,6 +6,8 @@ import tools.jackson.databind.JsonNode;
 
 /** Maps each {@link Outcome} to an HTTP status and body; the only place that knows both. */
 final class OutcomeResponses {
+    private static final String JOB_START = "job.start";
+
     private OutcomeResponses() {}
 
     record Response(int status, String contentType, JsonNode body) {}
@@ -14,7 +16,9 @@ final class OutcomeResponses {
         return switch (outcome) {
             case Outcome.Done done -> {
                 var body = Json.object();
-                body.put("status", done.simulated() ? "simulated" : "done");
+                // job.start ran, but what it started runs on: "accepted", still 200, because 202 on an
+                // action means held for approval (OpenAPI says so to agents).
+                body.put("status", done.simulated() ? "simulated" : JOB_START.equals(done.actionId()) ? "accepted" : "done");
                 body.set("result", done.result());
                 body.put("risk", done.risk().id());
                 body.put("auditSeq", done.auditSeq());

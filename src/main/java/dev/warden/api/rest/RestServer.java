@@ -13,6 +13,7 @@ import dev.warden.engine.Outcome;
 import dev.warden.identity.IdentityAdmin;
 import dev.warden.identity.Principal;
 import dev.warden.identity.TokenService;
+import dev.warden.jobs.Jobs;
 import dev.warden.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -41,7 +42,16 @@ public final class RestServer implements AutoCloseable {
                                java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
                                io.opentelemetry.api.OpenTelemetry telemetry,
                                java.util.function.Function<Principal, JsonNode> selfTest,
-                               IdentityAdmin identity) {}
+                               IdentityAdmin identity, Jobs jobs) {
+
+        /** Without jobs: {@code /v1/jobs} is not served (the job.* actions still are). */
+        public Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
+                            java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
+                            io.opentelemetry.api.OpenTelemetry telemetry,
+                            java.util.function.Function<Principal, JsonNode> selfTest, IdentityAdmin identity) {
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, null);
+        }
+    }
 
     /**
      * Health and metrics: {@code readiness} for {@code /readyz} (a {@code status} of {@code ready} or
@@ -122,6 +132,7 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/approvals/{id}/approve", ctx -> send(ctx, approvals.approve(ctx, ctx.attribute(PRINCIPAL))));
             routes.post("/v1/approvals/{id}/deny", ctx -> send(ctx, approvals.deny(ctx, ctx.attribute(PRINCIPAL))));
             new AdminRoutes(deps.identity()).mount(routes, ctx -> ctx.attribute(PRINCIPAL));
+            if (deps.jobs() != null) new JobRoutes(deps.jobs(), this::submit).register(routes, ctx -> ctx.attribute(PRINCIPAL));
 
             routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
                 case 413 -> tooLarge();
@@ -249,6 +260,21 @@ public final class RestServer implements AutoCloseable {
         var intent = new Intent(ctx.pathParam("id"), input, principal, Origin.REST, mode, ctx.queryParam("confirm"), null)
                 .withSession(ctx.header(SESSION_HEADER));
         var outcome = deps.engine().submit(intent);
+        if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
+        if (outcome instanceof Outcome.Limited limited) ctx.header("Retry-After", Long.toString(retryAfterSeconds(limited)));
+        send(ctx, OutcomeResponses.of(outcome));
+    }
+
+    /** Runs {@code actionId} with {@code input} for this request, as {@code POST /v1/actions/{id}} would. */
+    private Outcome submit(Context ctx, String actionId, JsonNode input) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        var intent = new Intent(actionId, input, principal, Origin.REST, Mode.EXECUTE, ctx.queryParam("confirm"), null)
+                .withSession(ctx.header(SESSION_HEADER));
+        return deps.engine().submit(intent);
+    }
+
+    /** Sends {@code outcome} with the headers its case calls for (Location, Retry-After). */
+    static void respond(Context ctx, Outcome outcome) {
         if (outcome instanceof Outcome.PendingApproval pending) ctx.header("Location", "/v1/approvals/" + pending.approvalId());
         if (outcome instanceof Outcome.Limited limited) ctx.header("Retry-After", Long.toString(retryAfterSeconds(limited)));
         send(ctx, OutcomeResponses.of(outcome));
