@@ -165,7 +165,7 @@ public final class Warden implements AutoCloseable {
             actions.add(new UndoAction());
             // Jobs run at the same levels, over a runner with their own (longer) time limits.
             var jobLimits = JobLimits.defaults();
-            var jobs = new Jobs(db, sandboxes.withBase(new ProcessRunner(jobLimits.processLimits())), jobLimits, clock);
+            var jobs = new Jobs(db, sandboxes.withBase(new ProcessRunner(jobLimits.processLimits())), previews, jobLimits, clock);
             actions.addAll(JobActions.all(shell, jobs));
             actions.add(new PreviewCommitAction(jail, previews));
             actions.add(new PreviewDiscardAction(previews));

@@ -44,9 +44,9 @@ final class JobStore {
     void finish(JobRecord r, byte[] tail) {
         update("""
                 UPDATE jobs SET status = ?, exit_code = ?, timed_out = ?, ended_at = ?, ended_reason = ?, output_bytes = ?,
-                  output_tail = ? WHERE id = ? AND status = 'running'""",
+                  output_tail = ?, sandbox = ? WHERE id = ? AND status = 'running'""",
                 r.status().id(), r.exitCode(), r.timedOut() ? 1 : 0, text(r.endedAt()), r.endedReason(), r.outputBytes(),
-                tail, r.id());
+                tail, r.sandbox() == null ? null : Json.write(r.sandbox()), r.id());
     }
 
     /** Marks a job lost, only if it is still stored as running; true when this call did it. */

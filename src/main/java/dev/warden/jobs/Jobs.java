@@ -9,6 +9,10 @@ import dev.warden.sandbox.ProcessSpec;
 import dev.warden.sandbox.ResourceLimits;
 import dev.warden.sandbox.SandboxLevel;
 import dev.warden.sandbox.Sandboxes;
+import dev.warden.sandbox.PreviewRun;
+import dev.warden.sandbox.RunningProcess;
+import dev.warden.preview.PreviewStore;
+import tools.jackson.databind.node.ObjectNode;
 import dev.warden.store.Database;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -44,6 +48,8 @@ public final class Jobs implements AutoCloseable {
 
     private final JobStore store;
     private final Sandboxes sandboxes;
+    private final PreviewStore previews;
+    private final java.util.Map<String, PreviewParts> previewsOf = new java.util.concurrent.ConcurrentHashMap<>();
     private final JobLimits limits;
     private final Clock clock;
     private final Supervisor self = Supervisor.current();
@@ -60,6 +66,12 @@ public final class Jobs implements AutoCloseable {
      * ({@link Sandboxes#withBase}) so long jobs are not cut short.
      */
     public Jobs(Database db, Sandboxes sandboxes, JobLimits limits, Clock clock) {
+        this(db, sandboxes, null, limits, clock);
+    }
+
+    /** {@code previews} keeps what preview jobs changed; null: a job cannot run as a preview. */
+    public Jobs(Database db, Sandboxes sandboxes, PreviewStore previews, JobLimits limits, Clock clock) {
+        this.previews = previews;
         this.store = new JobStore(db);
         this.sandboxes = sandboxes;
         this.limits = limits;
@@ -84,14 +96,19 @@ public final class Jobs implements AutoCloseable {
 
     /**
      * The level a job that asks for {@code requested} runs at (null: the policy's default), refused
-     * below the policy's minimum or where the machine cannot have it. A preview needs the command to
-     * end before anything is shown, so a job is never one: a default of {@code preview} gives a job
-     * {@code isolated}, the same isolation without the overlay, never less.
+     * below the policy's minimum or where the machine cannot have it. A job asked to run as a
+     * {@code preview} runs against overlays and becomes a preview when it exits; a policy default of
+     * {@code preview} gives a job that names no level {@code isolated}, the same isolation without the
+     * overlay, since its author did not ask to commit its changes by hand.
      */
     public SandboxLevel level(String requested) {
         if (SandboxLevel.PREVIEW.id().equals(requested)) {
-            throw new ActionException(ErrorKind.BAD_INPUT, "invalid_input", "A job cannot run as a preview.",
-                    "Run it with sandbox 'isolated', or use shell.exec with sandbox 'preview' to see what it would change.");
+            if (previews == null) {
+                throw new ActionException(ErrorKind.INTERNAL, "sandbox_unavailable",
+                        "This Warden keeps no previews, so a job cannot run as one. Nothing was started.",
+                        "Run it with sandbox 'isolated', or use shell.exec with sandbox 'preview'.");
+            }
+            return sandboxes.choose(requested);
         }
         var level = sandboxes.choose(requested);
         return level == SandboxLevel.PREVIEW ? sandboxes.choose(SandboxLevel.ISOLATED.id()) : level;
@@ -115,7 +132,21 @@ public final class Jobs implements AutoCloseable {
                     .withTimeout(timeout)
                     .withStdinOpen(!request.closeStdin())
                     .withOutput((stream, bytes, offset, length) -> ring.append(bytes, offset, length));
-            var process = sandboxes.start(request.level(), spec);
+            PreviewStore.Pending pending = null;
+            PreviewRun previewRun = null;
+            RunningProcess process;
+            if (request.level() == SandboxLevel.PREVIEW) {
+                pending = previews.open();
+                try {
+                    previewRun = sandboxes.startPreview(spec, pending.dir());
+                } catch (RuntimeException e) {
+                    previews.drop(pending);
+                    throw e;
+                }
+                process = previewRun.process();
+            } else {
+                process = sandboxes.start(request.level(), spec);
+            }
             var pidStarted = ProcessHandle.of(process.pid()).flatMap(h -> h.info().startInstant()).orElse(null);
             var sandboxNode = Json.object().put("level", process.level());
             process.enforced().forEach(sandboxNode.putArray("enforced")::add);
@@ -129,6 +160,7 @@ public final class Jobs implements AutoCloseable {
                 process.cancel(Duration.ZERO);
                 throw e;
             }
+            if (previewRun != null) previewsOf.put(record.id(), new PreviewParts(pending, previewRun));
             live.put(record.id(), job);
             // The answer is the job as started, even if a quick command ends before the caller reads it.
             var answer = job.record();
@@ -145,6 +177,8 @@ public final class Jobs implements AutoCloseable {
         RuntimeException failure = null;
         try {
             record = job.end(job.process().await(), clock.instant());
+            var preview = previewsOf.remove(job.id());
+            if (preview != null) settlePreview(record, preview);
             store.finish(record, job.ring().newest(limits.storedTailBytes()));
         } catch (RuntimeException e) {
             log.error("could not record the end of job {}", job.id(), e);
@@ -156,6 +190,32 @@ public final class Jobs implements AutoCloseable {
         retain(job);
         if (record != null) job.done().complete(record);
         else job.done().completeExceptionally(failure);
+    }
+
+    private record PreviewParts(PreviewStore.Pending pending, PreviewRun run) {}
+
+    /**
+     * A preview job that exited becomes a preview: its changes are stored and named in the job's
+     * {@code sandbox} object ({@code previewId}, {@code expiresAt}, {@code changeCount}); commit them
+     * with {@code preview.commit}. A cancelled or lost one leaves nothing.
+     */
+    private void settlePreview(JobRecord record, PreviewParts parts) {
+        var sandbox = (ObjectNode) record.sandbox();
+        if (record.status() != JobStatus.EXITED) {
+            previews.drop(parts.pending());
+            sandbox.put("preview", "dropped: the job did not exit by itself");
+            return;
+        }
+        try {
+            var changes = parts.run().changes();
+            var preview = previews.save(parts.pending(), changes, sandboxes.settings().previewTtl());
+            sandbox.put("previewId", preview.id());
+            sandbox.put("expiresAt", preview.expiresAt().toString());
+            sandbox.put("changeCount", changes.size());
+        } catch (RuntimeException e) {
+            previews.drop(parts.pending());
+            sandbox.put("preview", "failed: " + e.getMessage());
+        }
     }
 
     /** Keeps the newest ended jobs in memory with their whole ring; older ones are read from the store. */

@@ -77,12 +77,45 @@ class JobSandboxTest {
     }
 
     @Test
-    void aPreviewIsNoLevelForAJobAndAPreviewDefaultGivesItIsolated() throws Exception {
-        open("version: 1\nsandbox:\n  default: preview\n");
-        var refused = w.post("/v1/jobs", w.operatorToken, "{\"command\":\"true\",\"sandbox\":\"preview\"}");
-        assertThat(refused.status()).isEqualTo(422);
-        assertThat(refused.body().path("errors").get(0).path("path").asString()).isEqualTo("$.sandbox");
+    void aPreviewJobChangesNothingAndBecomesAPreviewToCommitWhenItExits() throws Exception {
+        open(null);
+        var root = temp.resolve("root");
+        Files.writeString(root.resolve("keep.txt"), "kept\n");
+        Files.setAttribute(root.resolve("keep.txt"), "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+        var started = w.post("/v1/jobs", w.operatorToken,
+                "{\"command\":\"sleep 0.3; echo changed > made.txt; rm keep.txt; echo done\",\"sandbox\":\"preview\"}");
+        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        var id = started.body().path("result").path("jobId").asString();
+        JsonNode job;
+        var until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            assertThat(System.nanoTime()).as("the job ends").isLessThan(until);
+            Thread.sleep(100);
+            job = w.get("/v1/jobs/" + id, w.operatorToken).body().path("result").path("jobs").path(0);
+        } while (job.path("status").asString().equals("running"));
+        assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("exited");
+        var sandbox = job.path("sandbox");
+        assertThat(sandbox.path("level").asString()).isEqualTo("preview");
+        assertThat(sandbox.path("changeCount").asInt()).as(sandbox.toString()).isEqualTo(2);
+        var previewId = sandbox.path("previewId").asString();
+        assertThat(previewId).isNotBlank();
+        // Nothing real changed while the job ran.
+        assertThat(root.resolve("made.txt")).doesNotExist();
+        assertThat(root.resolve("keep.txt")).hasContent("kept");
 
+        var committed = w.post("/v1/previews/" + previewId + "/commit", E2eFixture.ADMIN, "{}");
+        if (committed.status() == 428) {
+            committed = w.post("/v1/previews/" + previewId + "/commit?confirm=" + committed.body().path("confirmToken").asString(),
+                    E2eFixture.ADMIN, "{}");
+        }
+        assertThat(committed.status()).as(committed.text()).isEqualTo(200);
+        assertThat(root.resolve("made.txt")).hasContent("changed");
+        assertThat(root.resolve("keep.txt")).doesNotExist();
+    }
+
+    @Test
+    void aPreviewDefaultGivesAJobThatNamesNoLevelIsolated() throws Exception {
+        open("version: 1\nsandbox:\n  default: preview\n");
         var started = w.post("/v1/jobs", w.operatorToken, "{\"command\":\"echo hi\"}");
         assertThat(started.status()).as(started.text()).isEqualTo(202);
         assertThat(started.body().path("result").path("sandbox").path("level").asString()).isEqualTo("isolated");
