@@ -65,6 +65,20 @@ public final class Warden implements AutoCloseable {
     private static final long MIN_FREE_BYTES = 100L * 1024 * 1024;
     private static final Duration POLICY_CHECK_INTERVAL = Duration.ofSeconds(1);
 
+    /** Every 30 s, expires what waited too long for approval (audited, announced to webhooks). */
+    private static void sweep(Approvals approvals) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(Duration.ofSeconds(30));
+                approvals.sweepExpired();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Warden.class).warn("expiring approval requests failed: {}", e.toString());
+            }
+        }
+    }
+
     /** A reload of the policy file, as the audit trail keeps it: who (Warden), which file, its hash, and whether it took effect. */
     private static AuditEntry reloadRecord(Policies policies, String project, PolicyFile.Reload reload, Clock clock) {
         var input = Json.object();
@@ -97,13 +111,14 @@ public final class Warden implements AutoCloseable {
     private final Sandboxes sandboxes;
     private final Telemetry telemetry;
     private final SelfTest selfTest;
+    private final Thread sweeper;
     private final Jobs jobs;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens, UserService users, ProjectService projects, IdentityAdmin identityAdmin,
                    Journal journal, PathJail jail, Policies policy,
                    SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry,
-                   SelfTest selfTest, Jobs jobs) {
+                   SelfTest selfTest, Jobs jobs, Thread sweeper) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -123,6 +138,7 @@ public final class Warden implements AutoCloseable {
         this.sandboxes = sandboxes;
         this.telemetry = telemetry;
         this.selfTest = selfTest;
+        this.sweeper = sweeper;
         this.jobs = jobs;
     }
 
@@ -184,11 +200,16 @@ public final class Warden implements AutoCloseable {
             var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
                     approvalStore, db, metrics, telemetry.tracer(), clock, projects);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
-            policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> audit.append(reloadRecord(policy, project, reload, clock)));
-            return new Warden(config, db, audit, engine, plans, new Approvals(engine, approvalStore, plans, clock),
+            var approvals = new Approvals(engine, approvalStore, plans, clock);
+            var sweeper = Thread.ofVirtual().name("warden-approval-expiry").start(() -> sweep(approvals));
+            policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> {
+                metrics.policyReloaded(reload.applied());
+                audit.append(reloadRecord(policy, project, reload, clock));
+            });
+            return new Warden(config, db, audit, engine, plans, approvals,
                     tokens, users, projects, new IdentityAdmin(users, projects, tokens, audit, clock),
                     journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
-                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs);
+                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs, sweeper);
         } catch (RuntimeException e) {
             db.close();
             throw e;

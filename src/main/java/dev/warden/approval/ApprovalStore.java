@@ -39,6 +39,7 @@ public final class ApprovalStore {
         public static final String REQUESTED = "approval.requested";
         public static final String DECIDED = "approval.decided";
         public static final String EXECUTED = "approval.executed";
+        public static final String EXPIRED = "approval.expired";
     }
 
     /** {@code ttl}: how long a request waits for its votes before it expires. */
@@ -92,6 +93,34 @@ public final class ApprovalStore {
         } catch (SQLException e) {
             throw storeFailure(e);
         }
+    }
+
+    /**
+     * Marks every pending request past its expiry as expired, each by a conditional update so a
+     * vote racing it wins or loses cleanly; returns the ones this call expired (and tells the listener).
+     */
+    public List<Approval> expireDue() {
+        var now = clock.instant().toString();
+        var due = new ArrayList<String>();
+        try (var c = db.connection(); var ps = c.prepareStatement(
+                "SELECT id FROM approvals WHERE status = 'pending' AND expires_at <= ?")) {
+            ps.setString(1, now);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) due.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw storeFailure(e);
+        }
+        var expired = new ArrayList<Approval>();
+        for (var id : due) {
+            if (update("UPDATE approvals SET status = 'expired', decided_at = expires_at WHERE id = ? AND status = 'pending'",
+                    id) == 1) {
+                var a = find(id).orElseThrow();
+                expired.add(a);
+                listener.accept(new Event(Event.EXPIRED, a));
+            }
+        }
+        return expired;
     }
 
     /** Requests waiting for votes now (not expired). */

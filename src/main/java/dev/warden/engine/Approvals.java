@@ -81,6 +81,22 @@ public final class Approvals {
         return store.find(id).orElseThrow();
     }
 
+    /**
+     * Expires what has waited too long, with an audit record for each (principal {@code system:warden});
+     * runs every little while, so an expiry is recorded and announced even if nobody reads the request.
+     */
+    public List<Approval> sweepExpired() {
+        var expired = store.expireDue();
+        for (var a : expired) {
+            var input = Json.object();
+            input.put("approvalId", a.id());
+            input.put("requestedAction", a.actionId());
+            engine.audit().append(new AuditEntry(clock.instant(), "system:warden", "warden", a.project(), Origin.INTERNAL.id(),
+                    "approval.expire", "execute", input, a.risk(), null, null, "expired", null, null, 0, null, null));
+        }
+        return expired;
+    }
+
     public Approval deny(Principal approver, String id, String comment, Origin origin) {
         return vote(approver, id, Approval.Verdict.DENY, comment, origin);
     }

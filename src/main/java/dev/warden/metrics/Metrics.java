@@ -69,6 +69,12 @@ public final class Metrics implements EngineObserver, AutoCloseable {
         }
     }
 
+    /** A reload of a policy file: applied, or refused for its problems (the policy in force stays). */
+    public void policyReloaded(boolean applied) {
+        Counter.builder("warden.policy.reloads").description("Policy file reloads by result")
+                .tag("result", applied ? "applied" : "refused").register(registry).increment();
+    }
+
     @Override
     public void auditAppended(long nanos) {
         auditAppend.record(Duration.ofNanos(nanos));

@@ -78,11 +78,47 @@ final class RuleCompiler {
 
     private RuleCompiler() {}
 
+    /**
+     * {@code action.id} reads as {@code action}: rules may name the action either way ({@code action}
+     * is the id string, which has no fields). Text inside string literals is left alone.
+     */
+    static String aliases(String expression) {
+        var out = new StringBuilder(expression.length());
+        char quote = 0;
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (quote != 0) {
+                out.append(c);
+                if (c == '\\' && i + 1 < expression.length()) out.append(expression.charAt(++i));
+                else if (c == quote) quote = 0;
+                continue;
+            }
+            if (c == '"' || c == '\'') {
+                quote = c;
+                out.append(c);
+                continue;
+            }
+            if (expression.startsWith("action.id", i)
+                    && (i == 0 || !isIdentifierPart(expression.charAt(i - 1)))
+                    && (i + 9 == expression.length() || !isIdentifierPart(expression.charAt(i + 9)))) {
+                out.append("action");
+                i += 8;
+                continue;
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '.';
+    }
+
     /** A compiled expression, or every reason it cannot be used (then {@code program} is null). */
     record Result(CelRuntime.Program program, List<String> errors) {}
 
     static Result compile(String expression) {
-        var validation = CEL.compile(expression);
+        var validation = CEL.compile(aliases(expression));
         if (validation.hasError()) {
             var errors = validation.getErrors().stream()
                     .map(issue -> "CEL: " + issue.getMessage() + at(issue.getSourceLocation()))

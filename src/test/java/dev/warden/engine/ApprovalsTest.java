@@ -143,6 +143,13 @@ class ApprovalsTest {
         var pending = requestMkdir(OPERATOR, "late");
         w.clock.advance(Duration.ofHours(24).plusSeconds(1));
         assertThat(approvals.get(OPERATOR, pending.approvalId()).status()).isEqualTo(ApprovalStatus.EXPIRED);
+        // The sweep records the expiry once, in the audit trail.
+        assertThat(approvals.sweepExpired()).extracting(Approval::id).containsExactly(pending.approvalId());
+        assertThat(approvals.sweepExpired()).isEmpty();
+        var record = w.audit.latest(1).getFirst();
+        assertThat(record.action()).isEqualTo("approval.expire");
+        assertThat(record.outcome()).isEqualTo("expired");
+        assertThat(record.input().path("approvalId").asString()).isEqualTo(pending.approvalId());
         assertThatThrownBy(() -> approvals.approve(ADMIN, pending.approvalId(), null, Origin.REST))
                 .isInstanceOf(ActionException.class).extracting("code").isEqualTo("approval_not_pending");
         assertThat(w.root.resolve("late")).doesNotExist();

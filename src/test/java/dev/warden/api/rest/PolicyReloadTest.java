@@ -59,6 +59,9 @@ class PolicyReloadTest {
         assertThat(reloads).allSatisfy(r -> assertThat(r.input().path("sha256").asString()).hasSize(64));
 
         assertThat(w.get("/v1/policy", w.operatorToken).status()).isEqualTo(403);
+        var metrics = w.warden.metrics().scrape();
+        assertThat(metrics).contains("warden_policy_reloads_total{result=\"applied\"} 1.0")
+                .contains("warden_policy_reloads_total{result=\"refused\"} 1.0");
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
