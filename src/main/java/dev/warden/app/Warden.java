@@ -190,6 +190,7 @@ public final class Warden implements AutoCloseable {
             var webhooks = new Webhooks(db, secrets, clock);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
             var metrics = new Metrics(approvalStore::countPending, () -> audit.stats().records());
+            metrics.gauge("warden.jobs.running", "Background jobs running now", jobs::running);
             var selfTestSpans = new SelfTest.Spans();
             var processors = new ArrayList<io.opentelemetry.sdk.trace.SpanProcessor>(spanProcessors);
             processors.add(selfTestSpans);

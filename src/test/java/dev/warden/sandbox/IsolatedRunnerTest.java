@@ -201,7 +201,34 @@ class IsolatedRunnerTest {
     }
 
     /** This test run's groups left under the warden group of {@code controller}: none once runs are over. */
+    /**
+     * The run groups of {@code controller} still there after a short wait: removal follows the run's
+     * end, and another Warden on the machine (a parallel build) may have groups of its own, so only
+     * groups that outlive the wait and were not there before this class started count.
+     */
     private static java.util.List<Path> runGroups(String controller) {
+        var deadline = System.nanoTime() + 5_000_000_000L;
+        var left = currentRunGroups(controller);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = currentRunGroups(controller);
+        }
+        return left.stream().filter(p -> !FOREIGN.contains(p)).toList();
+    }
+
+    /** Run groups that existed before these tests: not theirs to account for. */
+    private static final java.util.Set<Path> FOREIGN = new java.util.HashSet<>();
+
+    static {
+        for (var c : java.util.List.of("pids", "memory", "cpu")) FOREIGN.addAll(currentRunGroups(c));
+    }
+
+    private static java.util.List<Path> currentRunGroups(String controller) {
         var parent = Path.of("/sys/fs/cgroup", controller, Cgroups.PARENT);
         if (!Files.isDirectory(parent)) return java.util.List.of();
         try (var list = Files.list(parent)) {

@@ -69,6 +69,7 @@ class HealthAndMetricsTest {
                 .contains("warden_action_duration_seconds_bucket{action=\"fs.stat\"")
                 .contains("warden_policy_decisions_total{effect=\"allow\"}")
                 .contains("warden_approvals_pending 0.0")
+                .contains("warden_jobs_running 0.0")
                 .contains("warden_audit_append_seconds_count")
                 .contains("warden_audit_records_total")
                 .contains("jvm_memory_used_bytes")
