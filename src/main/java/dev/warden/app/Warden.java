@@ -33,7 +33,6 @@ import dev.warden.policy.PolicyFile;
 import dev.warden.policy.Policies;
 import dev.warden.audit.AuditEntry;
 import dev.warden.json.Json;
-import java.time.Duration;
 import dev.warden.policy.SandboxPolicy;
 import dev.warden.preview.PreviewStore;
 import dev.warden.sandbox.CgroupLimits;
@@ -384,9 +383,18 @@ public final class Warden implements AutoCloseable {
         return sandboxes;
     }
 
-    /** Running jobs are killed and recorded as lost first, while the database is still open. */
+    /**
+     * The approval sweeper stops first and running jobs are killed and recorded as lost next, while
+     * the database is still open.
+     */
     @Override
     public void close() {
+        sweeper.interrupt();
+        try {
+            sweeper.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         jobs.close();
         telemetry.close();
         metrics.close();
