@@ -9,6 +9,12 @@ import dev.warden.actions.journal.UndoAction;
 import dev.warden.actions.preview.PreviewCommitAction;
 import dev.warden.actions.preview.PreviewDiscardAction;
 import dev.warden.actions.shell.ShellExecAction;
+import dev.warden.actions.sys.SystemActions;
+import dev.warden.system.ProcessTable;
+import dev.warden.system.SystemProbe;
+import dev.warden.monitor.Alert;
+import dev.warden.monitor.AlertRule;
+import dev.warden.monitor.Monitor;
 import dev.warden.audit.AuditLog;
 import dev.warden.config.WardenConfig;
 import dev.warden.approval.ApprovalStore;
@@ -78,6 +84,20 @@ public final class Warden implements AutoCloseable {
         }
     }
 
+    /** An alert fired or resolved: logged, counted, and sent to the rule's project's webhook. */
+    private static void alerted(String event, Alert alert, Metrics metrics, Webhooks webhooks) {
+        var log = org.slf4j.LoggerFactory.getLogger(Monitor.class);
+        if (event.equals("firing")) {
+            log.warn("alert {} firing ({}): {}", alert.rule(), alert.severity(), alert.when());
+        } else {
+            log.info("alert {} resolved after {}", alert.rule(), Duration.between(alert.firedAt(), alert.resolvedAt()));
+        }
+        metrics.alertChanged(alert.rule(), event);
+        var payload = Json.object();
+        payload.set("alert", alert.toJson());
+        webhooks.send(alert.project(), "alert." + event, payload);
+    }
+
     /** A reload of the policy file, as the audit trail keeps it: who (Warden), which file, its hash, and whether it took effect. */
     private static AuditEntry reloadRecord(Policies policies, String project, PolicyFile.Reload reload, Clock clock) {
         var input = Json.object();
@@ -112,12 +132,13 @@ public final class Warden implements AutoCloseable {
     private final SelfTest selfTest;
     private final Thread sweeper;
     private final Jobs jobs;
+    private final Monitor monitor;
 
     private Warden(WardenConfig config, Database db, AuditLog audit, Engine engine, Plans plans, Approvals approvals,
                    TokenService tokens, UserService users, ProjectService projects, IdentityAdmin identityAdmin,
                    Journal journal, PathJail jail, Policies policy,
                    SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry,
-                   SelfTest selfTest, Jobs jobs, Thread sweeper) {
+                   SelfTest selfTest, Jobs jobs, Monitor monitor, Thread sweeper) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -139,6 +160,7 @@ public final class Warden implements AutoCloseable {
         this.selfTest = selfTest;
         this.sweeper = sweeper;
         this.jobs = jobs;
+        this.monitor = monitor;
     }
 
     public static Warden open(WardenConfig config, Clock clock) {
@@ -184,6 +206,9 @@ public final class Warden implements AutoCloseable {
             actions.addAll(JobActions.all(shell, jobs));
             actions.add(new PreviewCommitAction(jail, previews));
             actions.add(new PreviewDiscardAction(previews));
+            var probe = new SystemProbe(clock);
+            actions.addAll(SystemActions.all(probe, new ProcessTable(probe)));
+            var alertRules = AlertRule.compile(config.monitor().alerts());
             var registry = new ActionRegistry(actions);
             var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
             var webhooks = new Webhooks(db, secrets, clock);
@@ -201,6 +226,9 @@ public final class Warden implements AutoCloseable {
                     approvalStore, db, metrics, telemetry.tracer(), clock, projects);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
             var approvals = new Approvals(engine, approvalStore, plans, clock);
+            var monitor = new Monitor(probe::sample, config.monitor().interval(), alertRules,
+                    (event, alert, sample) -> alerted(event, alert, metrics, webhooks), clock);
+            metrics.gauge("warden.alerts.firing", "Alerts firing now", monitor::firingCount);
             var sweeper = Thread.ofVirtual().name("warden-approval-expiry").start(() -> sweep(approvals));
             policy.watch(POLICY_CHECK_INTERVAL, (project, reload) -> {
                 metrics.policyReloaded(reload.applied());
@@ -209,7 +237,7 @@ public final class Warden implements AutoCloseable {
             return new Warden(config, db, audit, engine, plans, approvals,
                     tokens, users, projects, new IdentityAdmin(users, projects, tokens, audit, clock),
                     journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
-                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs, sweeper);
+                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs, monitor, sweeper);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -362,7 +390,12 @@ public final class Warden implements AutoCloseable {
         return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
                 new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
                 new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
-                telemetry.api(), selfTest::run, identityAdmin, jobs);
+                telemetry.api(), selfTest::run, identityAdmin, jobs, monitor);
+    }
+
+    /** The machine's samples and the alert rules; {@code serve} starts it. */
+    public Monitor monitor() {
+        return monitor;
     }
 
     /** Background jobs this Warden runs, and those of other processes on the data dir as stored. */
@@ -389,6 +422,7 @@ public final class Warden implements AutoCloseable {
      */
     @Override
     public void close() {
+        monitor.close();
         sweeper.interrupt();
         try {
             sweeper.join(Duration.ofSeconds(5));

@@ -20,6 +20,9 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String... args) {
+        // Logging is set up here, on one thread, before any library logs: a library that logs first
+        // from another thread while SLF4J initializes gets its calls queued and a warning printed.
+        org.slf4j.LoggerFactory.getILoggerFactory();
         var cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

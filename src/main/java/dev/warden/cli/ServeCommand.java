@@ -53,6 +53,10 @@ final class ServeCommand implements Runnable {
         for (var root : warden.jail().roots()) out.println("Root:     " + root);
         out.println("Policy:   " + config.policyFile());
         out.println("MCP:      http://" + config.host() + ":" + server.port() + McpHttp.PATH + " (Streamable HTTP)");
+        if (!config.monitor().alerts().isEmpty()) {
+            out.println("Alerts:   " + config.monitor().alerts().size() + " rule(s), checked every "
+                    + config.monitor().interval().toSeconds() + " s");
+        }
         out.println("Warden listening on http://" + config.host() + ":" + server.port());
         out.flush();
         if (exitWhenReady) {
@@ -61,6 +65,7 @@ final class ServeCommand implements Runnable {
             warden.close();
             return;
         }
+        warden.monitor().start();
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             mcp.close();

@@ -21,7 +21,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class ConfigLoader {
     private static final Set<String> FILE_KEYS =
             Set.of("host", "port", "roots", "policy", "maxBodyBytes", "confirmationTtlSeconds",
-                    "approvalTtlSeconds");
+                    "approvalTtlSeconds", "monitor");
+    private static final Set<String> MONITOR_KEYS = Set.of("intervalSeconds", "alerts");
+    private static final Set<String> ALERT_KEYS = Set.of("name", "when", "for", "severity", "project");
+    private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
 
     /** What the command line said; null fields were not given. */
     public record Flags(String host, Integer port, Path dataDir, List<Path> roots, Path configFile) {
@@ -62,6 +65,7 @@ public final class ConfigLoader {
         long maxBody = WardenConfig.DEFAULT_MAX_BODY_BYTES;
         Duration confirmTtl = WardenConfig.DEFAULT_CONFIRMATION_TTL;
         Duration approvalTtl = WardenConfig.DEFAULT_APPROVAL_TTL;
+        MonitorConfig monitor = MonitorConfig.defaults();
 
         if (file != null) {
             if (file.has("host")) host = file.get("host").asString();
@@ -71,6 +75,7 @@ public final class ConfigLoader {
             if (file.has("maxBodyBytes")) maxBody = file.get("maxBodyBytes").asLong();
             if (file.has("confirmationTtlSeconds")) confirmTtl = Duration.ofSeconds(file.get("confirmationTtlSeconds").asLong());
             if (file.has("approvalTtlSeconds")) approvalTtl = Duration.ofSeconds(file.get("approvalTtlSeconds").asLong());
+            if (file.has("monitor")) monitor = monitor(file.get("monitor"), configFile);
         }
 
         if (env.containsKey("WARDEN_HOST")) host = env.get("WARDEN_HOST");
@@ -89,7 +94,66 @@ public final class ConfigLoader {
         var adminToken = env.get("WARDEN_ADMIN_TOKEN");
         if (adminToken != null && adminToken.isBlank()) adminToken = null;
         return new WardenConfig(host, port, dataDir, absoluteRoots, policy.toAbsolutePath().normalize(), adminToken,
-                maxBody, confirmTtl, approvalTtl);
+                maxBody, confirmTtl, approvalTtl, monitor);
+    }
+
+    private static MonitorConfig monitor(JsonNode node, Path file) {
+        if (!node.isObject()) throw new ConfigException(file + ": monitor must be a mapping with intervalSeconds and alerts");
+        unknownKeys(node, MONITOR_KEYS, file + ": monitor");
+        var interval = MonitorConfig.DEFAULT_INTERVAL;
+        if (node.has("intervalSeconds")) {
+            var seconds = node.get("intervalSeconds");
+            if (!seconds.isIntegralNumber() || seconds.asLong() < 1 || seconds.asLong() > 3600) {
+                throw new ConfigException(file + ": monitor.intervalSeconds must be a whole number of seconds from 1 to 3600");
+            }
+            interval = Duration.ofSeconds(seconds.asLong());
+        }
+        var alerts = new ArrayList<MonitorConfig.AlertSpec>();
+        var list = node.path("alerts");
+        if (!list.isMissingNode() && !list.isArray()) throw new ConfigException(file + ": monitor.alerts must be a list of rules");
+        var names = new java.util.HashSet<String>();
+        for (int i = 0; i < list.size(); i++) {
+            var rule = list.get(i);
+            var where = file + ": monitor.alerts[" + i + "]";
+            if (!rule.isObject()) throw new ConfigException(where + " must be a mapping with name and when");
+            unknownKeys(rule, ALERT_KEYS, where);
+            var name = rule.path("name").asString("");
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+                throw new ConfigException(where + ": name must be 1-64 letters, digits, '.', '_' or '-', was '" + name + "'");
+            }
+            if (!names.add(name)) throw new ConfigException(where + ": a rule named '" + name + "' is already defined");
+            var when = rule.path("when").asString("");
+            if (when.isBlank()) throw new ConfigException(where + " (" + name + "): when is required, e.g. 'memory.usedPercent > 90'");
+            var severity = rule.path("severity").asString("warning");
+            if (!SEVERITIES.contains(severity)) throw new ConfigException(where + " (" + name + "): severity must be one of info, warning, critical");
+            alerts.add(new MonitorConfig.AlertSpec(name, when, duration(rule.get("for"), where + " (" + name + "): for"), severity,
+                    rule.path("project").asString("default")));
+        }
+        return new MonitorConfig(interval, alerts);
+    }
+
+    /** {@code 90} (seconds), {@code 90s}, {@code 5m} or {@code 1h}; absent is zero (fire at once). */
+    static Duration duration(JsonNode node, String where) {
+        if (node == null || node.isNull()) return Duration.ZERO;
+        if (node.isIntegralNumber() && node.asLong() >= 0) return Duration.ofSeconds(node.asLong());
+        var m = java.util.regex.Pattern.compile("(\\d+)\\s*([smh])").matcher(node.asString("").strip());
+        if (!m.matches()) throw new ConfigException(where + " must be a duration like 30s, 5m or 1h, was '" + node.asString() + "'");
+        long value = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(value);
+            case "m" -> Duration.ofMinutes(value);
+            default -> Duration.ofHours(value);
+        };
+    }
+
+    private static void unknownKeys(JsonNode node, Set<String> known, String where) {
+        var unknown = new ArrayList<String>();
+        node.propertyNames().forEach(k -> {
+            if (!known.contains(k)) unknown.add(k);
+        });
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(where + ": unknown keys " + unknown + "; known keys are " + known.stream().sorted().toList());
+        }
     }
 
     private JsonNode readFile(Path file, boolean mustExist) {

@@ -11,6 +11,7 @@ import java.util.Objects;
  *
  * @param adminToken a fixed admin token from {@code WARDEN_ADMIN_TOKEN}, or null to generate one on first start
  * @param approvalTtl how long a request held for approval waits for its approvers before it expires
+ * @param monitor the sampling interval and the alert rules
  */
 public record WardenConfig(
         String host,
@@ -21,7 +22,8 @@ public record WardenConfig(
         String adminToken,
         long maxBodyBytes,
         Duration confirmationTtl,
-        Duration approvalTtl) {
+        Duration approvalTtl,
+        MonitorConfig monitor) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -35,10 +37,17 @@ public record WardenConfig(
         Objects.requireNonNull(policyFile, "policyFile");
         Objects.requireNonNull(confirmationTtl, "confirmationTtl");
         Objects.requireNonNull(approvalTtl, "approvalTtl");
+        Objects.requireNonNull(monitor, "monitor");
         roots = List.copyOf(roots);
         if (roots.isEmpty()) throw new IllegalArgumentException("at least one root is required");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
+    }
+
+    /** A configuration without alert rules. */
+    public WardenConfig(String host, int port, Path dataDir, List<Path> roots, Path policyFile, String adminToken,
+                        long maxBodyBytes, Duration confirmationTtl, Duration approvalTtl) {
+        this(host, port, dataDir, roots, policyFile, adminToken, maxBodyBytes, confirmationTtl, approvalTtl, MonitorConfig.defaults());
     }
 
     /** A configuration with the default approval expiry. */

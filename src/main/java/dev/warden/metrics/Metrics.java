@@ -75,6 +75,12 @@ public final class Metrics implements EngineObserver, AutoCloseable {
                 .tag("result", applied ? "applied" : "refused").register(registry).increment();
     }
 
+    /** An alert fired or resolved. Rule names come from the operator's config, so they may be labels. */
+    public void alertChanged(String rule, String state) {
+        Counter.builder("warden.alerts").description("Alerts fired and resolved, by rule")
+                .tag("rule", rule).tag("state", state).register(registry).increment();
+    }
+
     @Override
     public void auditAppended(long nanos) {
         auditAppend.record(Duration.ofNanos(nanos));

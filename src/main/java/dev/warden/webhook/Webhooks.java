@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One outbound webhook per project, told when an approval is requested, decided and executed. The
+ * One outbound webhook per project, told when an approval is requested, decided and executed, and
+ * when an alert fires or resolves. The
  * body is signed: {@code Warden-Signature: t=UNIX,sha256=HEX} where HEX is the HMAC-SHA256 of
  * {@code UNIX + "." + body} under the project's secret, so a receiver can check origin and reject
  * replays. Delivery runs on its own virtual thread, never on the request's, with retries.
@@ -114,17 +115,27 @@ public final class Webhooks {
 
     /** Hands an approval change to the project's webhook, if it has one. Returns at once. */
     public void approvalChanged(ApprovalStore.Event event) {
-        var project = event.approval().project();
+        var payload = Json.object();
+        payload.set("approval", event.approval().toJson());
+        send(event.approval().project(), event.kind(), payload);
+    }
+
+    /**
+     * Sends {@code kind} (e.g. {@code approval.requested}, {@code alert.firing}) with {@code payload}'s
+     * fields to the project's webhook, if it has one, signed; returns at once. The body also names the
+     * event, the project and the time.
+     */
+    public void send(String project, String kind, ObjectNode payload) {
         var hook = row(project);
         if (hook.isEmpty()) return;
         var body = Json.object();
-        body.put("event", event.kind());
+        body.put("event", kind);
         body.put("project", project);
         body.put("at", clock.instant().toString());
-        body.set("approval", event.approval().toJson());
+        body.setAll(payload);
         var url = hook.get()[0];
         var secret = secrets.open(hook.get()[1], context(project));
-        Thread.ofVirtual().name("warden-webhook").start(() -> deliver(url, secret, event.kind(), body));
+        Thread.ofVirtual().name("warden-webhook").start(() -> deliver(url, secret, kind, body));
     }
 
     private void deliver(String url, String secret, String kind, ObjectNode body) {

@@ -14,6 +14,7 @@ import dev.warden.identity.IdentityAdmin;
 import dev.warden.identity.Principal;
 import dev.warden.identity.TokenService;
 import dev.warden.jobs.Jobs;
+import dev.warden.monitor.Monitor;
 import dev.warden.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -42,14 +43,22 @@ public final class RestServer implements AutoCloseable {
                                java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
                                io.opentelemetry.api.OpenTelemetry telemetry,
                                java.util.function.Function<Principal, JsonNode> selfTest,
-                               IdentityAdmin identity, Jobs jobs) {
+                               IdentityAdmin identity, Jobs jobs, Monitor monitor) {
+
+        /** Without the monitor: {@code /v1/alerts} and {@code /v1/monitor/stream} are not served. */
+        public Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
+                            java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
+                            io.opentelemetry.api.OpenTelemetry telemetry,
+                            java.util.function.Function<Principal, JsonNode> selfTest, IdentityAdmin identity, Jobs jobs) {
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, jobs, null);
+        }
 
         /** Without jobs: {@code /v1/jobs} is not served (the job.* actions still are). */
         public Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
                             java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
                             io.opentelemetry.api.OpenTelemetry telemetry,
                             java.util.function.Function<Principal, JsonNode> selfTest, IdentityAdmin identity) {
-            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, null);
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, null, null);
         }
     }
 
@@ -133,6 +142,7 @@ public final class RestServer implements AutoCloseable {
             routes.post("/v1/approvals/{id}/deny", ctx -> send(ctx, approvals.deny(ctx, ctx.attribute(PRINCIPAL))));
             new AdminRoutes(deps.identity()).mount(routes, ctx -> ctx.attribute(PRINCIPAL));
             if (deps.jobs() != null) new JobRoutes(deps.jobs(), this::submit).register(routes, ctx -> ctx.attribute(PRINCIPAL));
+            if (deps.monitor() != null) new MonitorRoutes(deps.monitor(), this::submit).register(routes);
 
             routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
                 case 413 -> tooLarge();
