@@ -110,7 +110,7 @@ public final class Monitor implements AutoCloseable {
                 state.evaluatedAt = now;
                 if (result.error() != null) {
                     if (!result.error().equals(state.lastError)) {
-                        log.warn("alert rule {} could not be evaluated: {}", state.rule.name(), result.error());
+                        log.warn("alert rule {} {}", state.rule.name(), result.error());
                     }
                     state.lastError = result.error();
                     continue;

@@ -120,4 +120,15 @@ class ArchitectureTest {
                         "dev.warden.cli..", "dev.warden.app..")
                 .check(classes);
     }
+
+    @Test
+    void theMachineProbeAndTheMonitorKnowNothingOfThePipelineOrTheFronts() {
+        // The monitor reads samples and reports alerts; who may watch is decided where a front calls sys.metrics.
+        noClasses().that().resideInAnyPackage("dev.warden.system..", "dev.warden.monitor..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.engine..", "dev.warden.audit..", "dev.warden.journal..", "dev.warden.store..",
+                        "dev.warden.identity..", "dev.warden.actions..", "dev.warden.api..", "dev.warden.cli..",
+                        "dev.warden.app..", "dev.warden.webhook..")
+                .check(classes);
+    }
 }

@@ -2,6 +2,7 @@ package dev.warden.api.rest;
 
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
+import dev.warden.config.MonitorConfig;
 import dev.warden.config.WardenConfig;
 import dev.warden.identity.Members;
 import dev.warden.identity.Role;
@@ -32,6 +33,10 @@ final class RestFixture implements AutoCloseable {
     final String viewerToken;
 
     RestFixture(Path temp, String policyYaml, long maxBodyBytes) {
+        this(temp, policyYaml, maxBodyBytes, MonitorConfig.defaults());
+    }
+
+    RestFixture(Path temp, String policyYaml, long maxBodyBytes, MonitorConfig monitor) {
         try {
             root = Files.createDirectories(temp.resolve("root"));
             dataDir = Files.createDirectories(temp.resolve("data"));
@@ -40,15 +45,14 @@ final class RestFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         var config = new WardenConfig("127.0.0.1", 0, dataDir, List.of(root), dataDir.resolve("policy.yaml"), ADMIN,
-                maxBodyBytes, Duration.ofMinutes(5));
+                maxBodyBytes, Duration.ofMinutes(5), WardenConfig.DEFAULT_APPROVAL_TTL, monitor);
         warden = Warden.open(config, Clock.systemUTC());
         warden.tokens().ensureAdmin(ADMIN);
         Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
         Members.add(warden.users(), warden.projects(), "default", "victor", Role.VIEWER);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-                server = new RestServer(warden.restDependencies(),
-                "127.0.0.1", 0, maxBodyBytes).start();
+        server = new RestServer(warden.restDependencies(), "127.0.0.1", 0, maxBodyBytes).start();
     }
 
     record Answer(int status, String contentType, JsonNode body, HttpResponse<String> raw) {}
