@@ -2,7 +2,7 @@ package dev.warden.engine;
 
 import dev.warden.identity.Principal;
 import dev.warden.json.Json;
-import java.util.List;
+import java.nio.file.Path;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,9 +13,15 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <ul>
  *   <li>{@code {"file": P}}: {@code fs.stat} with the SHA-256: {@code exists, type, size, sha256, ...}
- *   <li>{@code {"command": L}}: {@code shell.exec}: {@code exitCode, stdout, stderr, timedOut}
- *   <li>{@code {"disk": P}}: {@code df -Pk P}: {@code totalBytes, freeBytes, usedPercent}
- *   <li>{@code {"process": N}}: {@code pgrep -x N}: {@code running, count, pids}
+ *   <li>{@code {"command": L}}: {@code shell.exec} at the policy's level: {@code exitCode, stdout,
+ *       stderr, timedOut}. Where that level is preview, the preview is discarded at once: looking
+ *       leaves nothing behind.
+ *   <li>{@code {"disk": P}}: {@code fs.stat P}, then the file system holding it from {@code sys.info}:
+ *       {@code mount, totalBytes, freeBytes, usedPercent}. Read from the host, not from inside a
+ *       sandbox, where a command would see an overlay's or a namespace's view.
+ *   <li>{@code {"process": N}}: {@code proc.list} by name ({@code *} and {@code ?} match as in a glob):
+ *       {@code running, count, pids}, from the host's process table (a command under the isolated
+ *       level would see only its own pid namespace).
  *   <li>{@code {"action": ID, "input": {...}}}: that action, which must be read-only: its result
  * </ul>
  * Each observation also has {@code ok} (the call succeeded) and, when it did not, {@code code}.
@@ -28,74 +34,90 @@ final class Observations {
     }
 
     ObjectNode observe(JsonNode spec, Principal principal, Origin origin) {
-        String action;
-        JsonNode input;
         if (spec.has("file")) {
-            action = "fs.stat";
-            input = Json.object().put("path", spec.get("file").asString()).put("sha256", true);
-        } else if (spec.has("command")) {
-            action = "shell.exec";
-            input = Json.object().put("command", spec.get("command").asString());
-        } else if (spec.has("disk")) {
-            action = "shell.exec";
-            input = argv("df", "-Pk", "--", spec.get("disk").asString());
-        } else if (spec.has("process")) {
-            action = "shell.exec";
-            input = argv("pgrep", "-x", "--", spec.get("process").asString());
-        } else {
-            action = spec.path("action").asString();
-            input = spec.has("input") ? spec.get("input") : Json.object();
-            var readOnly = engine.registry().find(action).map(a -> a.spec().readOnly()).orElse(true);
-            if (!readOnly) return failed(action, "observation_not_read_only", action + " changes things; an observation only looks");
+            return observed(call("fs.stat", Json.object().put("path", spec.get("file").asString()).put("sha256", true), principal, origin));
         }
-        var outcome = engine.submit(Intent.execute(action, input, principal, origin));
-        if (!(outcome instanceof Outcome.Done done)) {
-            var summary = Approvals.summary(outcome);
-            return failed(action, summary.path("code").asString("failed"), summary.path("detail").asString(null));
+        if (spec.has("command")) return command(spec.get("command").asString(), principal, origin);
+        if (spec.has("disk")) return disk(spec.get("disk").asString(), principal, origin);
+        if (spec.has("process")) {
+            var listed = call("proc.list", Json.object().put("name", spec.get("process").asString()).put("limit", 500), principal, origin);
+            return listed.observation() != null ? listed.observation() : observed(listed.withObservation(process(listed.done().result())));
         }
-        var result = done.result();
-        ObjectNode observation;
-        if (spec.has("disk")) {
-            observation = disk(result);
-        } else if (spec.has("process")) {
-            observation = process(result);
-        } else {
-            observation = result.isObject() ? ((ObjectNode) result).deepCopy() : Json.object().set("value", result);
-        }
-        observation.put("ok", true);
-        observation.put("auditSeq", done.auditSeq());
-        return observation;
+        var action = spec.path("action").asString();
+        var input = spec.has("input") ? spec.get("input") : Json.object();
+        var readOnly = engine.registry().find(action).map(a -> a.spec().readOnly()).orElse(true);
+        if (!readOnly) return failed(action, "observation_not_read_only", action + " changes things; an observation only looks");
+        return observed(call(action, input, principal, origin));
     }
 
-    private static ObjectNode disk(JsonNode result) {
-        var node = Json.object();
-        var lines = result.path("stdout").asString("").strip().split("\n");
-        var fields = lines[lines.length - 1].trim().split("\\s+");
-        if (result.path("exitCode").asInt(-1) != 0 || fields.length < 5) {
-            node.put("ok", false).put("code", "disk_unreadable").put("stderr", result.path("stderr").asString(""));
-            return node;
+    /** One call through the engine: done, or already turned into a failed observation. */
+    private record Call(Outcome.Done done, ObjectNode observation) {
+        Call withObservation(ObjectNode node) {
+            return new Call(done, node);
         }
-        long total = Long.parseLong(fields[1]) * 1024;
-        long free = Long.parseLong(fields[3]) * 1024;
-        node.put("totalBytes", total).put("freeBytes", free)
-                .put("usedPercent", total == 0 ? 0.0 : Math.round(1000.0 * (total - free) / total) / 10.0);
+    }
+
+    private Call call(String action, JsonNode input, Principal principal, Origin origin) {
+        var outcome = engine.submit(Intent.execute(action, input, principal, origin));
+        if (outcome instanceof Outcome.Done done) return new Call(done, null);
+        var summary = Approvals.summary(outcome);
+        return new Call(null, failed(action, summary.path("code").asString("failed"), summary.path("detail").asString(null)));
+    }
+
+    /** The call's result (or the given observation built from it), marked ok with its audit record. */
+    private static ObjectNode observed(Call call) {
+        if (call.done() == null) return call.observation();
+        ObjectNode node;
+        if (call.observation() != null) {
+            node = call.observation();
+        } else {
+            var result = call.done().result();
+            node = result.isObject() ? ((ObjectNode) result).deepCopy() : Json.object().set("value", result);
+        }
+        node.put("ok", true);
+        node.put("auditSeq", call.done().auditSeq());
         return node;
+    }
+
+    private ObjectNode command(String line, Principal principal, Origin origin) {
+        var ran = call("shell.exec", Json.object().put("command", line), principal, origin);
+        // Where the policy runs commands as previews, the preview is what was observed; it is not a change to keep.
+        if (ran.done() != null && ran.done().result().hasNonNull("previewId")) {
+            var discard = Json.object().put("previewId", ran.done().result().get("previewId").asString());
+            engine.submit(Intent.execute("preview.discard", discard, principal, origin));
+        }
+        return observed(ran);
+    }
+
+    private ObjectNode disk(String path, Principal principal, Origin origin) {
+        var stat = call("fs.stat", Json.object().put("path", path), principal, origin);
+        if (stat.done() == null) return stat.observation();
+        var real = Path.of(stat.done().result().has("resolvedPath") ? stat.done().result().get("resolvedPath").asString()
+                : stat.done().result().path("path").asString());
+        var info = call("sys.info", Json.object(), principal, origin);
+        if (info.done() == null) return info.observation();
+        JsonNode best = null;
+        int bestDepth = -1;
+        for (var fs : info.done().result().path("fileSystems")) {
+            var mount = Path.of(fs.path("mount").asString("/"));
+            if (real.startsWith(mount) && mount.getNameCount() > bestDepth) {
+                best = fs;
+                bestDepth = mount.getNameCount();
+            }
+        }
+        if (best == null) return failed("sys.info", "disk_unreadable", "no mounted file system holds " + real);
+        var node = Json.object();
+        node.put("path", real.toString()).put("mount", best.path("mount").asString())
+                .put("totalBytes", best.path("totalBytes").asLong()).put("freeBytes", best.path("freeBytes").asLong())
+                .put("usedPercent", best.path("usedPercent").asDouble());
+        return observed(info.withObservation(node));
     }
 
     private static ObjectNode process(JsonNode result) {
         var pids = Json.array();
-        for (var line : result.path("stdout").asString("").split("\n")) {
-            if (line.matches("\\d+")) pids.add(Long.parseLong(line));
-        }
+        result.path("processes").forEach(p -> pids.add(p.path("pid").asLong()));
         var node = Json.object();
-        node.put("running", !pids.isEmpty()).put("count", pids.size()).set("pids", pids);
-        return node;
-    }
-
-    private static ObjectNode argv(String... args) {
-        var node = Json.object();
-        var list = node.putArray("argv");
-        List.of(args).forEach(list::add);
+        node.put("running", !pids.isEmpty()).put("count", result.path("total").asInt(pids.size())).set("pids", pids);
         return node;
     }
 

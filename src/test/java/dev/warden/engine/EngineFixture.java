@@ -124,7 +124,7 @@ final class EngineFixture implements AutoCloseable {
         }
     }
 
-    private long count(String sql) {
+    long count(String sql) {
         try (var c = warden.database().connection(); var st = c.prepareStatement(sql); var rs = st.executeQuery()) {
             rs.next();
             return rs.getLong(1);
