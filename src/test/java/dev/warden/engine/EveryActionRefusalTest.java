@@ -51,7 +51,15 @@ class EveryActionRefusalTest {
                 Map.entry("job.output", "{\"jobId\":\"job_0000000000000000\"}"),
                 Map.entry("job.input", "{\"jobId\":\"job_0000000000000000\",\"data\":\"x\"}"),
                 Map.entry("job.cancel", "{\"jobId\":\"job_0000000000000000\"}"),
-                Map.entry("job.list", "{}"));
+                Map.entry("job.list", "{}"),
+                Map.entry("sys.info", "{}"),
+                Map.entry("sys.metrics", "{}"),
+                Map.entry("proc.list", "{\"name\":\"java\"}"),
+                Map.entry("proc.info", "{\"pid\":1}"),
+                Map.entry("proc.kill", "{\"pid\":4194304}"),
+                Map.entry("memory.remember", "{\"fact\":\"x\"}"),
+                Map.entry("memory.forget", "{\"id\":\"mem_0000000000000000\"}"),
+                Map.entry("memory.list", "{}"));
     }
 
     @Test

@@ -66,7 +66,7 @@ final class ToolCatalog {
                 .title(spec.title())
                 .description(spec.description())
                 .inputSchema(schema(spec.inputSchema()))
-                .outputSchema(schema(spec.outputSchema()))
+                .outputSchema(outputSchema(spec.outputSchema()))
                 .annotations(new McpSchema.ToolAnnotations(spec.title(), spec.readOnly(), spec.destructive(),
                         spec.idempotent(), spec.openWorld(), null))
                 .build();
@@ -123,6 +123,35 @@ final class ToolCatalog {
         var copy = (ObjectNode) schema.deepCopy();
         copy.remove("$schema");
         copy.remove("$id");
+        copy.remove("title");
         return Json.MAPPER.convertValue(copy, MAP);
+    }
+
+    /**
+     * An output schema without its prose: a client validates the result against its shape, and the
+     * model reads the result itself. The descriptions stay in the REST front's OpenAPI document;
+     * here they would be paid for on every turn (about a fifth of the whole list).
+     */
+    static Map<String, Object> outputSchema(JsonNode schema) {
+        var copy = schema.deepCopy();
+        stripProse(copy);
+        return schema(copy);
+    }
+
+    private static void stripProse(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            // "properties" maps names to schemas: a property may itself be called description or title.
+            for (var entry : object.properties()) {
+                if (entry.getKey().equals("properties") && entry.getValue() instanceof ObjectNode props) {
+                    props.forEach(ToolCatalog::stripProse);
+                } else {
+                    stripProse(entry.getValue());
+                }
+            }
+            object.remove("description");
+            object.remove("title");
+        } else if (node != null && node.isArray()) {
+            node.forEach(ToolCatalog::stripProse);
+        }
     }
 }

@@ -93,7 +93,8 @@ class McpHttpTest {
         var viewer = fx.client(fx.viewerToken);
         assertThat(viewer.listTools().tools()).extracting(McpSchema.Tool::name)
                 .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "job.start", "job.output",
-                        "job.input", "job.cancel", "job.list", "confirm", "check_approval");
+                        "job.input", "job.cancel", "job.list", "sys.info", "sys.metrics", "proc.list", "proc.info", "memory.list",
+                        "confirm", "check_approval");
 
         Members.add(fx.warden.users(), fx.warden.projects(), "default", "nina", Role.OPERATOR);
         var narrow = fx.warden.tokens().create("narrow", "nina", "default", Role.OPERATOR, null, List.of("fs.read", "fs.w*")).secret();

@@ -92,7 +92,8 @@ class McpStdioTest {
             assertThat(list.path("id").asInt()).isEqualTo(2);
             assertThat(names(list.path("result").path("tools")))
                     .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "job.start",
-                            "job.output", "job.input", "job.cancel", "job.list", "confirm", "check_approval");
+                            "job.output", "job.input", "job.cancel", "job.list", "sys.info", "sys.metrics", "proc.list", "proc.info",
+                            "memory.list", "confirm", "check_approval");
             send(in, """
                     {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fs.mkdir","arguments":{"path":"new"}}}""");
             var denied = Json.parse(out.readLine());
