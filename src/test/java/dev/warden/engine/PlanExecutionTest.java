@@ -1,5 +1,6 @@
 package dev.warden.engine;
 
+import static dev.warden.engine.EngineFixture.ADMIN;
 import static dev.warden.engine.EngineFixture.OPERATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,11 +9,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * How a plan's steps run and roll back, seen from outside: the order of undos in the audit trail,
- * and a rollback that meets a file someone else changed.
+ * a rollback that meets a file someone else changed, and how many steps really run at once.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PlanExecutionTest {
@@ -99,6 +102,44 @@ class PlanExecutionTest {
         var rollbacks = events.stream().filter(e -> e.path("event").asString().equals("rollback"))
                 .map(e -> e.path("id").asString() + ":" + e.path("status").asString()).toList();
         assertThat(rollbacks).containsExactly("z:undone", "b:failed", "a:undone");
+    }
+
+    @Test
+    void atMostFourIndependentStepsRunAtOnce() throws Exception {
+        // Each step notes when it starts and ends (nanoseconds since the epoch) around a sleep.
+        var steps = Json.array();
+        IntStream.range(0, 8).forEach(i -> steps.addObject().put("id", "s" + i).put("action", "shell.exec")
+                .set("input", Json.object().put("command", "date +%s%N > start" + i + "; sleep 0.6; date +%s%N > end" + i)));
+        var plan = Json.object().put("mode", "bestEffort");
+        plan.set("steps", steps);
+
+        var outcome = w.warden.plans().submit(plan, ADMIN, Origin.INTERNAL, null, events::add);
+
+        assertThat(outcome).as(outcome.toString()).isInstanceOf(Outcome.Done.class);
+        var intervals = new ArrayList<long[]>();
+        for (int i = 0; i < 8; i++) {
+            intervals.add(new long[] {stamp("start" + i), stamp("end" + i)});
+        }
+        // The most steps running at one moment: intervals that cover some step's start.
+        int most = intervals.stream().mapToInt(at -> (int) intervals.stream()
+                .filter(o -> o[0] <= at[0] && at[0] < o[1]).count()).max().orElseThrow();
+        assertThat(most).as("steps running at once").isLessThanOrEqualTo(4).isGreaterThan(1);
+        // And from the plan's own account: never more than four announced running and not yet ended.
+        int running = 0;
+        int peak = 0;
+        for (var e : events) {
+            running += switch (e.path("status").asString()) {
+                case "running" -> 1;
+                case "done", "failed" -> -1;
+                default -> 0;
+            };
+            peak = Math.max(peak, running);
+        }
+        assertThat(peak).isEqualTo(4);
+    }
+
+    private long stamp(String name) throws IOException {
+        return Long.parseLong(Files.readString(w.root.resolve(name)).strip());
     }
 
     private static Map<String, JsonNode> byId(JsonNode report) {
