@@ -161,4 +161,21 @@ class JobsCommandTest {
             assertThat(tail.out()).isEqualTo("3\n");
         }
     }
+
+    @Test
+    void followingThroughTheServerCountsTheElapsedTimeFromTheJobsStart() throws Exception {
+        server.tokens().ensureAdmin(ADMIN_TOKEN);
+        try (var rest = new RestServer(server.restDependencies(), "127.0.0.1", 0, 1 << 20).start()) {
+            var id = start("echo a; sleep 3; echo b");
+            Thread.sleep(2_000);
+            var follow = warden("jobs", "follow", id, "--progress", "--server", "http://127.0.0.1:" + rest.port(),
+                    "--token", ADMIN_TOKEN);
+            assertThat(follow.out()).isEqualTo("a\nb\n");
+            var shown = Pattern.compile("\\[" + id + " running (\\d+)s, (\\d+) B of output]").matcher(follow.err());
+            assertThat(shown.find()).as(follow.err()).isTrue();
+            assertThat(Integer.parseInt(shown.group(1))).as("the job had run two seconds before it was followed")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(Integer.parseInt(shown.group(2))).isEqualTo(2);
+        }
+    }
 }
