@@ -221,6 +221,10 @@ final class JobsCommand implements Callable<Integer> {
             this.enabled = enabled;
         }
 
+        boolean enabled() {
+            return enabled;
+        }
+
         void show(String id, String status, Duration elapsed, long outputBytes) {
             if (!enabled) return;
             err.print("\r\033[K[" + id + " " + status + " " + duration(elapsed.toMillis()) + ", " + bytes(outputBytes) + " of output]");

@@ -42,7 +42,7 @@ final class StreamFollower {
      * answers the exit code for the command line.
      */
     int follow(String id, long offset, Integer tail) throws InterruptedException {
-        var started = Instant.now();
+        var started = line.enabled() ? startedAt(id) : Instant.now();
         long next = offset;
         if (tail != null) {
             try {
@@ -106,6 +106,21 @@ final class StreamFollower {
                 }
             }
             Thread.sleep(Math.min(5_000, 500L * attempt));
+        }
+    }
+
+    /**
+     * When the job started, so the progress line counts from there as a local follow does; when
+     * the server cannot say, from now (the stream that follows reports the real problem).
+     */
+    private Instant startedAt(String id) throws InterruptedException {
+        try {
+            var response = http.send(HttpRequest.newBuilder(URI.create(server + "/v1/jobs/" + encode(id)))
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            var at = Json.parse(response.body()).path("result").path("jobs").path(0).path("startedAt");
+            return response.statusCode() == 200 && at.isString() ? Instant.parse(at.asString()) : Instant.now();
+        } catch (IOException | RuntimeException e) {
+            return Instant.now();
         }
     }
 

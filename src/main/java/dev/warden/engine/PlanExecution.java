@@ -207,8 +207,11 @@ final class PlanExecution {
                 emit("rollback", s, "undone");
             } else {
                 s.rollback = "undo failed";
+                var error = Approvals.summary(undo);
+                // Every entry carries a reason, whether the step kept no undo record or its undo was refused.
                 notUndone.addObject().put("id", s.step.id()).put("undoId", done.undoId())
-                        .set("error", Approvals.summary(undo));
+                        .put("reason", error.path("detail").asString("the undo answered " + error.path("status").asString()))
+                        .set("error", error);
                 emit("rollback", s, "failed");
             }
         }

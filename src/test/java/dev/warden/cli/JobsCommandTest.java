@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,44 @@ class JobsCommandTest {
     }
 
     @Test
+    void theProgressLineShowsTheElapsedTimeAndTheOutputSoFar() {
+        var id = start("printf 'first\\n'; sleep 3; printf 'second\\n'");
+        var follow = warden("jobs", "follow", id, "--progress");
+        assertThat(follow.out()).as("the progress line never mixes into the output").isEqualTo("first\nsecond\n");
+
+        var shown = Pattern.compile("\\r\\033\\[K\\[" + id + " running (\\d+)s, (\\d+) B of output]").matcher(follow.err());
+        var seconds = new ArrayList<Integer>();
+        var sizes = new ArrayList<Integer>();
+        while (shown.find()) {
+            seconds.add(Integer.parseInt(shown.group(1)));
+            sizes.add(Integer.parseInt(shown.group(2)));
+        }
+        assertThat(seconds).as("redrawn while the job sleeps: " + follow.err()).hasSizeGreaterThan(1);
+        assertThat(seconds).as("the time since the job started").isSorted();
+        assertThat(seconds.getLast()).isBetween(2, 5);
+        assertThat(sizes).as("bytes of output so far: 'first\\n' while it sleeps").isSorted().contains(6);
+        assertThat(sizes.getLast()).isLessThanOrEqualTo(13);
+        assertThat(follow.err()).as("the line is cleared before the end is told").contains("\r\033[K[" + id + " exited");
+    }
+
+    @Test
+    void theProgressLineFormatsLongRunsAndLargeOutputAndIsSilentWhenOff() {
+        var err = new StringWriter();
+        var line = new JobsCommand.ProgressLine(new PrintWriter(err, true), true);
+        line.show("job_1", "running", Duration.ofSeconds(65), 1536);
+        line.show("job_1", "running", Duration.ofMinutes(125), 3L * 1024 * 1024);
+        line.clear();
+        line.clear();
+        assertThat(err.toString()).isEqualTo("\r\033[K[job_1 running 1m05s, 1.5 KiB of output]"
+                + "\r\033[K[job_1 running 2h05m, 3.0 MiB of output]" + "\r\033[K");
+        var quiet = new StringWriter();
+        var off = new JobsCommand.ProgressLine(new PrintWriter(quiet, true), false);
+        off.show("job_1", "running", Duration.ofSeconds(1), 1);
+        off.clear();
+        assertThat(quiet.toString()).isEmpty();
+    }
+
+    @Test
     void followWithoutProgressPrintsOnlyOutputAndTailStartsAtTheEnd() {
         var id = start("printf 'a\\nb\\nc\\n'");
         var tail = warden("jobs", "follow", id, "--tail", "1", "--no-progress");
@@ -120,6 +159,23 @@ class JobsCommandTest {
             var tail = warden("jobs", "follow", id, "--tail", "1", "--server", "http://127.0.0.1:" + rest.port(),
                     "--token", ADMIN_TOKEN);
             assertThat(tail.out()).isEqualTo("3\n");
+        }
+    }
+
+    @Test
+    void followingThroughTheServerCountsTheElapsedTimeFromTheJobsStart() throws Exception {
+        server.tokens().ensureAdmin(ADMIN_TOKEN);
+        try (var rest = new RestServer(server.restDependencies(), "127.0.0.1", 0, 1 << 20).start()) {
+            var id = start("echo a; sleep 3; echo b");
+            Thread.sleep(2_000);
+            var follow = warden("jobs", "follow", id, "--progress", "--server", "http://127.0.0.1:" + rest.port(),
+                    "--token", ADMIN_TOKEN);
+            assertThat(follow.out()).isEqualTo("a\nb\n");
+            var shown = Pattern.compile("\\[" + id + " running (\\d+)s, (\\d+) B of output]").matcher(follow.err());
+            assertThat(shown.find()).as(follow.err()).isTrue();
+            assertThat(Integer.parseInt(shown.group(1))).as("the job had run two seconds before it was followed")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(Integer.parseInt(shown.group(2))).isEqualTo(2);
         }
     }
 }

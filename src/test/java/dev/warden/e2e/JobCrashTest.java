@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A server killed with SIGKILL while a job runs: the next Warden on the data dir reports the job
- * as lost with the output stored before the crash, and kills the process group it left behind.
+ * as lost with the output stored before the crash, and kills the process group it left behind; a
+ * job that had ended before the crash keeps its exit code and output.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class JobCrashTest {
@@ -53,6 +54,12 @@ class JobCrashTest {
         var server = pb.start();
         try {
             var base = baseUrl(server);
+            var finished = post(base + "/v1/jobs", "{\"command\":\"echo finished; exit 5\"}").path("result").path("jobId").asString();
+            var ended = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!get(base + "/v1/jobs/" + finished).path("result").path("jobs").path(0).path("status").asString().equals("exited")) {
+                assertThat(System.nanoTime()).as("the short job ended").isLessThan(ended);
+                Thread.sleep(100);
+            }
             var started = post(base + "/v1/jobs", "{\"command\":\"echo before the crash; echo $$ > pid; sleep 120\"}");
             assertThat(started.path("status").asString()).as(started.toString()).isEqualTo("accepted");
             var id = started.path("result").path("jobId").asString();
@@ -80,6 +87,15 @@ class JobCrashTest {
                 assertThat(job.path("endedReason").asString()).contains("stopped while the job ran").contains("was killed");
                 var output = warden.engine().submit(Intent.execute("job.output", Json.object().put("jobId", id), admin, Origin.CLI));
                 assertThat(((Outcome.Done) output).result().path("data").asString()).isEqualTo("before the crash\n");
+
+                // A job that had ended before the crash keeps its real end.
+                var before = ((Outcome.Done) warden.engine().submit(Intent.execute("job.list",
+                        Json.object().put("jobId", finished), admin, Origin.CLI))).result().path("jobs").get(0);
+                assertThat(before.path("status").asString()).isEqualTo("exited");
+                assertThat(before.path("exitCode").asInt()).isEqualTo(5);
+                var beforeOutput = warden.engine().submit(Intent.execute("job.output", Json.object().put("jobId", finished),
+                        admin, Origin.CLI));
+                assertThat(((Outcome.Done) beforeOutput).result().path("data").asString()).isEqualTo("finished\n");
                 var gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (ProcessHandle.of(jobPid).map(ProcessHandle::isAlive).orElse(false)) {
                     assertThat(System.nanoTime()).as("the left-over job was killed").isLessThan(gone);

@@ -154,6 +154,46 @@ class JobActionsTest {
     }
 
     @Test
+    void cancelKillsAGroupThatIgnoresSigtermOnceTheGraceIsOver() throws Exception {
+        var child = fx.root.resolve("child");
+        var id = fx.start(OPERATOR, """
+                {"argv": ["sh", "-c", "trap '' TERM; sleep 1000 & echo $! > child; sleep 1000"]}""");
+        JobFixture.await("the background child started", () -> Files.exists(child) && child.toFile().length() > 0);
+        var pgid = fx.done(OPERATOR, "job.list", "{\"jobId\":\"" + id + "\"}").path("jobs").get(0).path("pid").asLong();
+        var childPid = Long.parseLong(Files.readString(child).strip());
+        assertThat(JobFixture.liveGroupMembers(pgid)).as("the leader and its child share the group").contains(pgid, childPid);
+
+        var started = System.nanoTime();
+        var result = fx.done(OPERATOR, "job.cancel", "{\"jobId\":\"" + id + "\",\"graceMs\":700}");
+        var took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).as("SIGTERM was ignored, so only SIGKILL after the grace ended it")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(700));
+        assertThat(result.path("cancelled").asBoolean()).isTrue();
+        assertThat(result.path("status").asString()).isEqualTo("cancelled");
+        assertThat(result.path("exitCode").asInt()).as("128 + SIGKILL").isEqualTo(137);
+        assertThat(result.path("note").asString()).contains("did not end within 700 ms of SIGTERM").contains("killed");
+        // A killed child may linger a moment as a zombie until it is reaped; it runs no more.
+        JobFixture.await("no process of the group is left", () -> JobFixture.liveGroupMembers(pgid).isEmpty());
+        JobFixture.await("the background child is reaped", () -> !JobFixture.alive(childPid));
+    }
+
+    @Test
+    void aJobThatEndedBeforeARestartKeepsItsRealExitCode() {
+        var id = fx.start(OPERATOR, "{\"command\":\"echo finishing; exit 7\"}");
+        JobFixture.await("the job exits", () -> fx.done(OPERATOR, "job.list", "{\"jobId\":\"" + id + "\"}")
+                .path("jobs").get(0).path("status").asString().equals("exited"));
+        fx.restart();
+        var job = fx.done(OPERATOR, "job.list", "{\"jobId\":\"" + id + "\"}").path("jobs").get(0);
+        assertThat(job.path("status").asString()).as("an ended job is not lost by a restart").isEqualTo("exited");
+        assertThat(job.path("exitCode").asInt()).isEqualTo(7);
+        assertThat(job.has("endedReason")).isFalse();
+        var output = fx.done(OPERATOR, "job.output", "{\"jobId\":\"" + id + "\"}");
+        assertThat(output.path("data").asString()).isEqualTo("finishing\n");
+        assertThat(output.path("stored").asBoolean()).isTrue();
+    }
+
+    @Test
     void onlyTheOwnerAndAdminsOfTheProjectSeeAJob() {
         var id = fx.start(OPERATOR, "{\"command\":\"echo secret; sleep 30\"}");
         for (var stranger : List.of(OTHER, FOREIGN_ADMIN)) {

@@ -100,6 +100,26 @@ final class JobFixture implements AutoCloseable {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /** Live processes (not zombies) whose process group is {@code pgid}, read from /proc. */
+    static List<Long> liveGroupMembers(long pgid) {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> {
+                        try {
+                            var stat = Files.readString(p.resolve("stat"));
+                            // After the command name in parentheses: state, ppid, pgrp.
+                            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            return !fields[0].equals("Z") && Long.parseLong(fields[2]) == pgid;
+                        } catch (IOException | RuntimeException e) {
+                            return false; // it ended while being read
+                        }
+                    })
+                    .map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         warden.close();

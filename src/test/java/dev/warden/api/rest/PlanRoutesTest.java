@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,40 @@ class PlanRoutesTest {
         var result = Json.parse(last.substring(6));
         assertThat(result.path("status").asInt()).isEqualTo(200);
         assertThat(result.path("body").path("result").path("status").asString()).isEqualTo("completed");
+    }
+
+    @Test
+    void anAtomicPlanThatRollsBackStreamsRollbackEventsBeforeTheResult() throws Exception {
+        Files.writeString(w.root.resolve("kept.txt"), "as it was\n");
+        var plan = """
+                {"mode": "atomic", "steps": [
+                  {"id": "edit", "action": "fs.write", "input": {"path": "kept.txt", "content": "changed\\n"}},
+                  {"id": "add", "action": "fs.write", "input": {"path": "added.txt", "content": "new\\n"}, "dependsOn": ["edit"]},
+                  {"id": "boom", "action": "fs.read", "input": {"path": "nope.txt"}, "dependsOn": ["add"]}
+                ]}""";
+        var request = HttpRequest.newBuilder(w.uri("/v1/plans"))
+                .header("Authorization", "Bearer " + w.operatorToken)
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(plan)).build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        // Each event is an "event:" line followed by its "data:" line.
+        var lines = response.body().toList();
+        var events = new ArrayList<String>();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (!lines.get(i).startsWith("event: ")) continue;
+            var name = lines.get(i).substring(7);
+            var data = Json.parse(lines.get(i + 1).substring(6));
+            events.add(name.equals("result") ? "result:" + data.path("status").asInt()
+                    : name + ":" + data.path("id").asString() + ":" + data.path("status").asString());
+        }
+        assertThat(events).containsSubsequence("step:boom:failed", "rollback:add:undone", "rollback:edit:undone", "result:409");
+        assertThat(events).filteredOn(e -> e.startsWith("rollback:")).containsExactly("rollback:add:undone", "rollback:edit:undone");
+        assertThat(events).last().isEqualTo("result:409");
+        var result = Json.parse(lines.stream().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow().substring(6));
+        assertThat(result.path("body").path("details").path("status").asString()).isEqualTo("rolledBack");
+        assertThat(Files.readString(w.root.resolve("kept.txt"))).isEqualTo("as it was\n");
+        assertThat(w.root.resolve("added.txt")).doesNotExist();
     }
 
     @Test
