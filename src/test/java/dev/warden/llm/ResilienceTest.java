@@ -170,6 +170,8 @@ class ResilienceTest {
                 .hasMessageContaining("warden run")
                 .hasMessageContaining("REST")
                 .hasMessageContaining("MCP")
+                .hasMessageNotContaining("k-primary")
+                .hasMessageNotContaining("k-backup")
                 .satisfies(e -> assertThat(((LlmUnavailableException) e).failures())
                         .extracting(LlmUnavailableException.ProviderFailure::failure)
                         .containsExactly(CallFailure.SERVER_ERROR, CallFailure.RATE_LIMITED));
