@@ -48,15 +48,21 @@ public final class ProviderChain {
 
     private LlmResponse firstThatAnswers(Function<ResilientProvider, LlmResponse> call) {
         var failures = new ArrayList<LlmUnavailableException.ProviderFailure>();
-        for (var provider : providers) {
+        for (int i = 0; i < providers.size(); i++) {
+            var provider = providers.get(i);
             try {
                 return call.apply(provider);
             } catch (ResilientProvider.StreamInterrupted e) {
                 throw e;
             } catch (RuntimeException e) {
                 var failure = CallFailure.of(e);
+                var next = i + 1 < providers.size() ? "trying " + providers.get(i + 1).name() : "no provider left";
                 // The provider's name and the kind of failure only: messages may quote request bodies.
-                log.warn("LLM provider {} failed ({}); trying the next one", provider.name(), failure.label());
+                if (failure == CallFailure.CIRCUIT_OPEN) {
+                    log.debug("LLM provider {} skipped, its circuit is open; {}", provider.name(), next);
+                } else {
+                    log.warn("LLM provider {} failed ({}); {}", provider.name(), failure.label(), next);
+                }
                 failures.add(new LlmUnavailableException.ProviderFailure(provider.name(), failure, e.getMessage()));
             }
         }
