@@ -4,6 +4,9 @@ import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
@@ -11,6 +14,8 @@ import dev.warden.config.LlmConfig;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -84,10 +89,15 @@ public final class LangChain4jProvider implements LlmProvider {
             return response;
         }
         var done = new CompletableFuture<ChatResponse>();
+        var open = new AtomicBoolean(true);
+        var handle = new AtomicReference<StreamingHandle>();
         streaming.chat(LangChain4jMapping.toChatRequest(request), new StreamingChatResponseHandler() {
             @Override
-            public void onPartialResponse(String partial) {
-                onToken.accept(partial);
+            public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                handle.set(context.streamingHandle());
+                // After a time-out the caller has moved on (maybe to a retry): later text must not reach it.
+                if (open.get()) onToken.accept(partial.text());
+                else context.streamingHandle().cancel();
             }
 
             @Override
@@ -107,6 +117,10 @@ public final class LangChain4jProvider implements LlmProvider {
             throw new dev.langchain4j.exception.TimeoutException(e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            open.set(false);
+            var h = handle.get();
+            if (h != null && !done.isDone()) h.cancel();
         }
     }
 

@@ -75,30 +75,23 @@ public final class ResilientProvider {
     }
 
     public LlmResponse chat(LlmRequest request) {
-        return call(() -> provider.chat(request));
+        return call(() -> provider.chat(request), new AtomicBoolean());
     }
 
     /**
-     * Streams the answer. An attempt is retried only while it has not handed over any text: after
-     * that a retry would repeat what the person already saw, so the failure ends the call as
+     * Streams the answer. An attempt is retried only while nothing has been handed over: after that a
+     * retry would repeat what the person already saw, so the failure ends the call as
      * {@link StreamInterrupted}.
      */
     public LlmResponse stream(LlmRequest request, Consumer<String> onToken) {
-        return call(() -> {
-            var started = new AtomicBoolean();
-            try {
-                return provider.stream(request, token -> {
-                    started.set(true);
-                    onToken.accept(token);
-                });
-            } catch (RuntimeException e) {
-                if (started.get()) throw new StreamInterrupted(provider.name(), e);
-                throw e;
-            }
-        });
+        var shown = new AtomicBoolean();
+        return call(() -> provider.stream(request, token -> {
+            shown.set(true);
+            onToken.accept(token);
+        }), shown);
     }
 
-    private LlmResponse call(Supplier<LlmResponse> attempt) {
+    private LlmResponse call(Supplier<LlmResponse> attempt, AtomicBoolean shown) {
         Supplier<LlmResponse> guarded = CircuitBreaker.decorateSupplier(breaker, () -> timeLimited(attempt));
         return retry.executeSupplier(() -> {
             try {
@@ -108,6 +101,8 @@ public final class ResilientProvider {
                 return response;
             } catch (RuntimeException e) {
                 observer.llmCall(provider.name(), CallFailure.of(e).label());
+                // Checked here, outside the time limiter: a time-out is thrown on this thread, not the attempt's.
+                if (shown.get()) throw new StreamInterrupted(provider.name(), e);
                 throw e;
             }
         });

@@ -43,6 +43,9 @@ final class LlmPeer implements AutoCloseable {
     /** Waits, then plays {@code then}: a response beyond the client's time limit. */
     record Slow(Duration delay, Turn then) implements Turn {}
 
+    /** Streams {@code reply} with a pause before each chunk: a stream that stalls halfway. */
+    record Trickle(Reply reply, Duration pause) implements Turn {}
+
     /** One request as received. */
     record Received(String path, Map<String, List<String>> headers, JsonNode body, long atNanos) {
         String header(String name) {
@@ -123,8 +126,9 @@ final class LlmPeer implements AutoCloseable {
                         : "{\"error\":{\"message\":\"scripted " + f.status() + "\",\"type\":\"server_error\"}}";
                 send(ex, f.status(), "application/json", error);
             }
+            case Trickle t -> stream(ex, t.reply(), model, t.pause());
             case Reply r when anthropic -> send(ex, 200, "application/json", anthropicMessage(r, model).toString());
-            case Reply r when stream -> stream(ex, r, model);
+            case Reply r when stream -> stream(ex, r, model, Duration.ZERO);
             case Reply r -> send(ex, 200, "application/json", openAiCompletion(r, model).toString());
         }
     }
@@ -149,7 +153,7 @@ final class LlmPeer implements AutoCloseable {
     }
 
     /** Text in word-sized chunks, tool calls as a head chunk and an arguments chunk, then usage and [DONE]. */
-    private static void stream(HttpExchange ex, Reply r, String model) throws IOException {
+    private static void stream(HttpExchange ex, Reply r, String model, Duration pause) throws IOException {
         ex.getResponseHeaders().add("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
@@ -176,6 +180,14 @@ final class LlmPeer implements AutoCloseable {
                 .put("completion_tokens", r.outputTokens()).put("total_tokens", r.inputTokens() + r.outputTokens()));
         chunks.add(usage);
         for (var c : chunks) {
+            if (pause.isPositive()) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             out.write(("data: " + c + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         }

@@ -198,4 +198,25 @@ class ResilienceTest {
         assertThat(shown).hasToString("streamed after a retry");
         assertThat(first.calls()).isEqualTo(2);
     }
+
+    @Test
+    void aStreamThatStallsAfterShowingTextEndsWithoutRetryAndShowsNothingMore() throws Exception {
+        first.then(LlmPeer.text("warm up"), new LlmPeer.Trickle(LlmPeer.text("one two three four five six"), Duration.ofMillis(300)),
+                LlmPeer.text("retried"));
+        second.then(LlmPeer.text("failed over"));
+        var chain = chain(Fast.SETTINGS, provider("primary", first, Duration.ofMillis(1000)), provider("backup", second, Duration.ofSeconds(5)));
+        // The first stream of a JVM loads LangChain4j's streaming classes, which alone can take most of the time limit.
+        chain.stream(hello(), t -> {});
+
+        var shown = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        assertThatThrownBy(() -> chain.stream(hello(), shown::add))
+                .isInstanceOf(ResilientProvider.StreamInterrupted.class)
+                .hasMessageContaining("primary").hasMessageContaining("timeout");
+        var seen = shown.size();
+        assertThat(seen).isBetween(1, 5);
+        Thread.sleep(1500);
+        assertThat(shown).hasSize(seen);
+        assertThat(first.calls()).isEqualTo(2);
+        assertThat(second.calls()).isZero();
+    }
 }
