@@ -219,4 +219,44 @@ class ResilienceTest {
         assertThat(first.calls()).isEqualTo(2);
         assertThat(second.calls()).isZero();
     }
+
+    @Test
+    void aRejectedKeyIsNotRetriedButTheNextProviderIsTried() {
+        first.then(new LlmPeer.Fail(401, null));
+        second.then(LlmPeer.text("backup"));
+
+        assertThat(twoProviders().chat(hello()).provider()).isEqualTo("backup");
+        assertThat(first.calls()).isEqualTo(1);
+        assertThat(metrics.scrape()).contains("warden_llm_calls_total{outcome=\"authentication\",provider=\"primary\"} 1.0");
+    }
+
+    @Test
+    void anAnthropicRateLimitIsRetriedAfterItsRetryAfterToo() {
+        first.then(new LlmPeer.Fail(429, 1), LlmPeer.text("anthropic after the pause"));
+        var anthropic = new LlmConfig.Provider("claude", LlmConfig.Kind.ANTHROPIC, URI.create(first.baseUrl()), "m", "k",
+                Duration.ofSeconds(5));
+
+        assertThat(chain(Fast.SETTINGS, anthropic).chat(hello()).text()).isEqualTo("anthropic after the pause");
+        var requests = first.received();
+        assertThat(requests).extracting(LlmPeer.Received::path).containsExactly("/v1/messages", "/v1/messages");
+        assertThat(Duration.ofNanos(requests.get(1).atNanos() - requests.get(0).atNanos())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void failuresAreLoggedWithoutApiKeys() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ProviderChain.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            first.otherwise(new LlmPeer.Fail(401, null));
+            second.otherwise(new LlmPeer.Fail(500, null));
+            assertThatThrownBy(() -> twoProviders().chat(hello())).isInstanceOf(LlmUnavailableException.class);
+            assertThat(appender.list).isNotEmpty();
+            assertThat(appender.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                    .doesNotContain("k-primary").doesNotContain("k-backup"));
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
 }
