@@ -148,4 +148,14 @@ class ProviderRoundTripTest {
         var withTool = chain.stream(readRequest(), t -> {});
         assertThat(withTool.toolCalls()).containsExactly(new ToolCall("call_2", "fs_read", "{\"path\":\"/var\"}"));
     }
+
+    @Test
+    void anOpenAiCompatibleServerWithoutAKeyGetsNoAuthorizationHeader() {
+        peer.then(LlmPeer.text("local model"));
+        var keyless = new LlmConfig.Provider("ollama", LlmConfig.Kind.OPENAI, URI.create(peer.baseUrl()), "llama", null, Duration.ofSeconds(10));
+
+        var response = ProviderChain.of(new LlmConfig(List.of(keyless)), Fast.SETTINGS, metrics).chat(readRequest());
+        assertThat(response.text()).isEqualTo("local model");
+        assertThat(peer.received().getFirst().header("Authorization")).isNull();
+    }
 }
