@@ -1,6 +1,7 @@
 package dev.warden.llm;
 
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -52,7 +53,9 @@ public final class LangChain4jProvider implements LlmProvider {
                     AnthropicChatModel.builder().httpClientBuilder(new ProviderHttpClient.Builder())
                             .baseUrl(anthropicBase(config.baseUrl())).apiKey(config.apiKey()).modelName(config.model())
                             .maxTokens(MAX_OUTPUT_TOKENS).timeout(config.timeout()).maxRetries(0).build(),
-                    null);
+                    AnthropicStreamingChatModel.builder().httpClientBuilder(new ProviderHttpClient.Builder())
+                            .baseUrl(anthropicBase(config.baseUrl())).apiKey(config.apiKey()).modelName(config.model())
+                            .maxTokens(MAX_OUTPUT_TOKENS).timeout(config.timeout()).build());
         };
     }
 
@@ -82,12 +85,6 @@ public final class LangChain4jProvider implements LlmProvider {
 
     @Override
     public LlmResponse stream(LlmRequest request, Consumer<String> onToken) {
-        if (streaming == null) {
-            // Anthropic streaming is not wired yet: the whole answer arrives as one piece.
-            var response = chat(request);
-            if (!response.text().isEmpty()) onToken.accept(response.text());
-            return response;
-        }
         var done = new CompletableFuture<ChatResponse>();
         var open = new AtomicBoolean(true);
         var handle = new AtomicReference<StreamingHandle>();

@@ -18,7 +18,7 @@ public interface LlmProvider {
 
     /**
      * Like {@link #chat} but hands text to {@code onToken} as it arrives; returns the whole answer
-     * (tool calls included) at the end. A provider that cannot stream hands the whole text over once.
+     * (tool calls included) at the end.
      */
     LlmResponse stream(LlmRequest request, Consumer<String> onToken);
 }

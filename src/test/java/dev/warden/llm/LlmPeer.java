@@ -20,8 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A model provider on 127.0.0.1 for tests, speaking the real wire formats: OpenAI Chat Completions
- * ({@code POST /v1/chat/completions}, with {@code tool_calls}, and SSE chunks when the request says
- * {@code stream: true}) and Anthropic Messages ({@code POST /v1/messages}, {@code tool_use} blocks).
+ * ({@code POST /v1/chat/completions}, with {@code tool_calls}) and Anthropic Messages
+ * ({@code POST /v1/messages}, {@code tool_use} blocks), each as SSE events when the request says
+ * {@code stream: true}.
  * Each request takes the next scripted {@link Turn}; when the script is empty it gets the fallback
  * (by default a 500 saying so). Every request is recorded for assertions.
  */
@@ -127,6 +128,7 @@ final class LlmPeer implements AutoCloseable {
                 send(ex, f.status(), "application/json", error);
             }
             case Trickle t -> stream(ex, t.reply(), model, t.pause());
+            case Reply r when anthropic && stream -> anthropicStream(ex, r, model);
             case Reply r when anthropic -> send(ex, 200, "application/json", anthropicMessage(r, model).toString());
             case Reply r when stream -> stream(ex, r, model, Duration.ZERO);
             case Reply r -> send(ex, 200, "application/json", openAiCompletion(r, model).toString());
@@ -219,6 +221,49 @@ final class LlmPeer implements AutoCloseable {
         root.put("stop_reason", r.calls().isEmpty() ? "end_turn" : "tool_use").putNull("stop_sequence");
         root.set("usage", JSON.createObjectNode().put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()));
         return root;
+    }
+
+    /** Anthropic's event stream: message_start, a text block in pieces, tool_use blocks, message_delta, message_stop. */
+    private static void anthropicStream(HttpExchange ex, Reply r, String model) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        var events = new ArrayList<Map.Entry<String, ObjectNode>>();
+        var start = JSON.createObjectNode().put("type", "message_start");
+        start.putObject("message").put("id", "msg_peer").put("type", "message").put("role", "assistant").put("model", model)
+                .putNull("stop_reason").set("usage", JSON.createObjectNode().put("input_tokens", r.inputTokens()).put("output_tokens", 1));
+        start.withObject("message").putArray("content");
+        events.add(Map.entry("message_start", start));
+        int index = 0;
+        if (r.text() != null) {
+            var block = JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+            block.putObject("content_block").put("type", "text").put("text", "");
+            events.add(Map.entry("content_block_start", block));
+            for (var piece : r.text().split("(?<= )")) {
+                var delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+                delta.putObject("delta").put("type", "text_delta").put("text", piece);
+                events.add(Map.entry("content_block_delta", delta));
+            }
+            events.add(Map.entry("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", index++)));
+        }
+        for (var c : r.calls()) {
+            var block = JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+            block.putObject("content_block").put("type", "tool_use").put("id", c.id()).put("name", c.name()).putObject("input");
+            events.add(Map.entry("content_block_start", block));
+            var delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+            delta.putObject("delta").put("type", "input_json_delta").put("partial_json", c.arguments());
+            events.add(Map.entry("content_block_delta", delta));
+            events.add(Map.entry("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", index++)));
+        }
+        var end = JSON.createObjectNode().put("type", "message_delta");
+        end.putObject("delta").put("stop_reason", r.calls().isEmpty() ? "end_turn" : "tool_use").putNull("stop_sequence");
+        end.putObject("usage").put("output_tokens", r.outputTokens());
+        events.add(Map.entry("message_delta", end));
+        events.add(Map.entry("message_stop", JSON.createObjectNode().put("type", "message_stop")));
+        var out = ex.getResponseBody();
+        for (var e : events) {
+            out.write(("event: " + e.getKey() + "\ndata: " + e.getValue() + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -158,4 +158,24 @@ class ProviderRoundTripTest {
         assertThat(response.text()).isEqualTo("local model");
         assertThat(peer.received().getFirst().header("Authorization")).isNull();
     }
+
+    @Test
+    void anthropicStreamsTextAndToolUseBlocks() {
+        peer.then(LlmPeer.text("Three files are large."), LlmPeer.toolCall("toolu_7", "fs_read", "{\"path\":\"/var/log\"}"));
+        var chain = chain(LlmConfig.Kind.ANTHROPIC, peer.baseUrl());
+
+        var tokens = new ArrayList<String>();
+        var response = chain.stream(readRequest(), tokens::add);
+        assertThat(tokens).hasSizeGreaterThan(1);
+        assertThat(String.join("", tokens)).isEqualTo("Three files are large.");
+        assertThat(response.text()).isEqualTo("Three files are large.");
+        assertThat(response.usage()).isEqualTo(new TokenUsage(10, 5));
+        assertThat(peer.received().getFirst().body().path("stream").asBoolean()).isTrue();
+
+        var withTool = chain.stream(readRequest(), t -> {});
+        assertThat(withTool.toolCalls()).hasSize(1);
+        assertThat(withTool.toolCalls().getFirst().id()).isEqualTo("toolu_7");
+        assertThat(withTool.toolCalls().getFirst().parsedArguments())
+                .hasValueSatisfying(a -> assertThat(a.path("path").asString()).isEqualTo("/var/log"));
+    }
 }
