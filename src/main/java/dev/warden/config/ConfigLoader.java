@@ -21,7 +21,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class ConfigLoader {
     private static final Set<String> FILE_KEYS =
             Set.of("host", "port", "roots", "policy", "maxBodyBytes", "confirmationTtlSeconds",
-                    "approvalTtlSeconds", "monitor");
+                    "approvalTtlSeconds", "monitor", "llm");
     private static final Set<String> MONITOR_KEYS = Set.of("intervalSeconds", "alerts");
     private static final Set<String> ALERT_KEYS = Set.of("name", "when", "for", "severity", "project");
     private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
@@ -66,6 +66,7 @@ public final class ConfigLoader {
         Duration confirmTtl = WardenConfig.DEFAULT_CONFIRMATION_TTL;
         Duration approvalTtl = WardenConfig.DEFAULT_APPROVAL_TTL;
         MonitorConfig monitor = MonitorConfig.defaults();
+        LlmConfig llm = LlmConfig.none();
 
         if (file != null) {
             if (file.has("host")) host = file.get("host").asString();
@@ -76,6 +77,7 @@ public final class ConfigLoader {
             if (file.has("confirmationTtlSeconds")) confirmTtl = Duration.ofSeconds(file.get("confirmationTtlSeconds").asLong());
             if (file.has("approvalTtlSeconds")) approvalTtl = Duration.ofSeconds(file.get("approvalTtlSeconds").asLong());
             if (file.has("monitor")) monitor = monitor(file.get("monitor"), configFile);
+            if (file.has("llm")) llm = LlmConfigReader.fromFile(file.get("llm"), configFile, env);
         }
 
         if (env.containsKey("WARDEN_HOST")) host = env.get("WARDEN_HOST");
@@ -85,6 +87,7 @@ public final class ConfigLoader {
         }
         if (env.containsKey("WARDEN_POLICY")) policy = Path.of(env.get("WARDEN_POLICY"));
         if (env.containsKey("WARDEN_MAX_BODY_BYTES")) maxBody = intFrom("WARDEN_MAX_BODY_BYTES", env.get("WARDEN_MAX_BODY_BYTES"));
+        llm = LlmConfigReader.fromEnv(env).orElse(llm);
 
         if (flags.host() != null) host = flags.host();
         if (flags.port() != null) port = flags.port();
@@ -94,7 +97,7 @@ public final class ConfigLoader {
         var adminToken = env.get("WARDEN_ADMIN_TOKEN");
         if (adminToken != null && adminToken.isBlank()) adminToken = null;
         return new WardenConfig(host, port, dataDir, absoluteRoots, policy.toAbsolutePath().normalize(), adminToken,
-                maxBody, confirmTtl, approvalTtl, monitor);
+                maxBody, confirmTtl, approvalTtl, monitor, llm);
     }
 
     private static MonitorConfig monitor(JsonNode node, Path file) {
@@ -146,7 +149,7 @@ public final class ConfigLoader {
         };
     }
 
-    private static void unknownKeys(JsonNode node, Set<String> known, String where) {
+    static void unknownKeys(JsonNode node, Set<String> known, String where) {
         var unknown = new ArrayList<String>();
         node.propertyNames().forEach(k -> {
             if (!known.contains(k)) unknown.add(k);

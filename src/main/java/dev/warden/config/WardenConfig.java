@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param adminToken a fixed admin token from {@code WARDEN_ADMIN_TOKEN}, or null to generate one on first start
  * @param approvalTtl how long a request held for approval waits for its approvers before it expires
  * @param monitor the sampling interval and the alert rules
+ * @param llm the model providers of Warden's own agent, in fallback order (none: no agent)
  */
 public record WardenConfig(
         String host,
@@ -23,7 +24,8 @@ public record WardenConfig(
         long maxBodyBytes,
         Duration confirmationTtl,
         Duration approvalTtl,
-        MonitorConfig monitor) {
+        MonitorConfig monitor,
+        LlmConfig llm) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -38,10 +40,17 @@ public record WardenConfig(
         Objects.requireNonNull(confirmationTtl, "confirmationTtl");
         Objects.requireNonNull(approvalTtl, "approvalTtl");
         Objects.requireNonNull(monitor, "monitor");
+        Objects.requireNonNull(llm, "llm");
         roots = List.copyOf(roots);
         if (roots.isEmpty()) throw new IllegalArgumentException("at least one root is required");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
+    }
+
+    /** A configuration without an LLM provider. */
+    public WardenConfig(String host, int port, Path dataDir, List<Path> roots, Path policyFile, String adminToken,
+                        long maxBodyBytes, Duration confirmationTtl, Duration approvalTtl, MonitorConfig monitor) {
+        this(host, port, dataDir, roots, policyFile, adminToken, maxBodyBytes, confirmationTtl, approvalTtl, monitor, LlmConfig.none());
     }
 
     /** A configuration without alert rules. */

@@ -3,6 +3,8 @@ package dev.warden.metrics;
 import dev.warden.engine.EngineObserver;
 import dev.warden.engine.Intent;
 import dev.warden.engine.Outcome;
+import dev.warden.llm.LlmObserver;
+import dev.warden.llm.TokenUsage;
 import dev.warden.policy.Effect;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -25,7 +27,7 @@ import java.util.function.Supplier;
  * durations, policy effects, audit append latency and count), pending approvals, and the JVM and
  * process. {@link #scrape} renders the text format for {@code GET /metrics}.
  */
-public final class Metrics implements EngineObserver, AutoCloseable {
+public final class Metrics implements EngineObserver, LlmObserver, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer auditAppend;
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -79,6 +81,25 @@ public final class Metrics implements EngineObserver, AutoCloseable {
     public void alertChanged(String rule, String state) {
         Counter.builder("warden.alerts").description("Alerts fired and resolved, by rule")
                 .tag("rule", rule).tag("state", state).register(registry).increment();
+    }
+
+    /** Provider names come from the operator's config, outcomes from a fixed set: both may be labels. */
+    @Override
+    public void llmCall(String provider, String outcome) {
+        Counter.builder("warden.llm.calls").description("Attempts on LLM providers, by outcome")
+                .tag("provider", provider).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** By the configured model's name, not the one a server reports, so a server cannot mint labels. */
+    @Override
+    public void llmTokens(String provider, String model, TokenUsage usage) {
+        tokens(provider, model, "input").increment(usage.input());
+        tokens(provider, model, "output").increment(usage.output());
+    }
+
+    private Counter tokens(String provider, String model, String kind) {
+        return Counter.builder("warden.llm.tokens").description("Tokens used by LLM providers")
+                .tag("provider", provider).tag("model", model).tag("kind", kind).register(registry);
     }
 
     @Override

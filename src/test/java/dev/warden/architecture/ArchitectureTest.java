@@ -131,4 +131,22 @@ class ArchitectureTest {
                         "dev.warden.app..", "dev.warden.webhook..")
                 .check(classes);
     }
+
+    @Test
+    void theLlmLayerKnowsNeitherTheFrontsNorThePipeline() {
+        // The agent is a front built on llm and the engine; llm itself only talks to models.
+        noClasses().that().resideInAPackage("dev.warden.llm..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.warden.api..", "dev.warden.cli..", "dev.warden.app..", "dev.warden.engine..",
+                        "dev.warden.policy..", "dev.warden.store..", "dev.warden.audit..", "dev.warden.journal..",
+                        "dev.warden.action..", "dev.warden.actions..", "dev.warden.metrics..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheLlmLayerSeesLangChain4jAndResilience4j() {
+        noClasses().that().resideOutsideOfPackage("dev.warden.llm..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.langchain4j..", "io.github.resilience4j..")
+                .check(classes);
+    }
 }
