@@ -82,10 +82,12 @@ class McpHttpTest {
         assertThat(tool(list, "shell.exec").annotations().openWorldHint()).isTrue();
         assertThat(tool(list, "fs.mkdir").annotations().destructiveHint()).isFalse();
 
-        // Every token of tools/list is paid by the agent on every turn: keep an eye on its size.
+        // Every token of tools/list is paid by the agent on every turn: keep an eye on its size. The
+        // measured figure is in docs/ARCHITECTURE.md (MCP front); a new action that grows the list past
+        // this bound should update both.
         var size = McpJsonDefaults.getMapper().writeValueAsString(list).length();
         System.err.println("tools/list for an admin: " + size + " characters, " + list.tools().size() + " tools");
-        assertThat(size).isLessThan(40_000);
+        assertThat(size).isLessThan(48_000);
     }
 
     @Test
@@ -93,7 +95,8 @@ class McpHttpTest {
         var viewer = fx.client(fx.viewerToken);
         assertThat(viewer.listTools().tools()).extracting(McpSchema.Tool::name)
                 .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "job.start", "job.output",
-                        "job.input", "job.cancel", "job.list", "confirm", "check_approval");
+                        "job.input", "job.cancel", "job.list", "proc.list", "proc.info", "sys.info", "sys.metrics",
+                            "confirm", "check_approval");
 
         Members.add(fx.warden.users(), fx.warden.projects(), "default", "nina", Role.OPERATOR);
         var narrow = fx.warden.tokens().create("narrow", "nina", "default", Role.OPERATOR, null, List.of("fs.read", "fs.w*")).secret();

@@ -53,6 +53,11 @@ class McpStdioTest {
             var body = Json.toTree(stat.structuredContent());
             assertThat(body.path("size").asLong()).isEqualTo(12);
 
+            // The other spelling runs the same action.
+            var underscored = client.callTool(new McpSchema.CallToolRequest("fs_stat", Map.of("path", "notes.txt")));
+            assertThat(Json.toTree(underscored.structuredContent()).path("size").asLong()).isEqualTo(12);
+            assertThat(tools).extracting(McpSchema.Tool::name).doesNotContain("fs_stat");
+
             var outside = client.callTool(new McpSchema.CallToolRequest("fs.stat", Map.of("path", "/etc/hostname")));
             assertThat(outside.isError()).isTrue();
             assertThat(McpHttpTest.structured(outside).path("code").asString()).isEqualTo("path_outside_roots");
@@ -92,7 +97,8 @@ class McpStdioTest {
             assertThat(list.path("id").asInt()).isEqualTo(2);
             assertThat(names(list.path("result").path("tools")))
                     .containsExactlyInAnyOrder("fs.list", "fs.read", "fs.search", "fs.stat", "shell.exec", "job.start",
-                            "job.output", "job.input", "job.cancel", "job.list", "confirm", "check_approval");
+                            "job.output", "job.input", "job.cancel", "job.list", "proc.list", "proc.info", "sys.info", "sys.metrics",
+                            "confirm", "check_approval");
             send(in, """
                     {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fs.mkdir","arguments":{"path":"new"}}}""");
             var denied = Json.parse(out.readLine());
