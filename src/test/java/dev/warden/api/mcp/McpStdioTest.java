@@ -208,7 +208,7 @@ class McpStdioTest {
         }
     }
 
-    private static void send(java.io.OutputStream in, String line) throws java.io.IOException {
+    static void send(java.io.OutputStream in, String line) throws java.io.IOException {
         in.write((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
@@ -219,11 +219,11 @@ class McpStdioTest {
         return names;
     }
 
-    private static String javaBin() {
+    static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> wardenMcp(Path dataDir, Path root) {
+    static List<String> wardenMcp(Path dataDir, Path root) {
         return List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 "dev.warden.cli.Main", "mcp", "--data-dir", dataDir.toString(), "--root", root.toString());
     }
