@@ -30,11 +30,9 @@ NODE_DIR="$BENCH_DIR/mcp"
 command -v node >/dev/null || { echo "node is not installed (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 is not installed (Debian: apt-get install sqlite3)" >&2; exit 1; }
 
-# The client and the two Node servers, from the lock file; kept in bench/mcp/node_modules.
-if [ ! -d "$NODE_DIR/node_modules" ] || [ "$NODE_DIR/package-lock.json" -nt "$NODE_DIR/node_modules" ]; then
-  (cd "$NODE_DIR" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >&2
-  touch "$NODE_DIR/node_modules"
-fi
+# The client and the two Node servers, from the lock file, into bench/mcp/node_modules (npm cache
+# outside the checkout, --prefer-offline: see src/test/node/install.sh).
+"$BENCH_DIR/../src/test/node/install.sh" "$NODE_DIR"
 
 ensure_built
 bench_scratch

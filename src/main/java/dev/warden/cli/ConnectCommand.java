@@ -1,6 +1,7 @@
 package dev.warden.cli;
 
 import dev.warden.api.mcp.McpHttp;
+import dev.warden.api.mcp.ToolNames;
 import dev.warden.config.WardenConfig;
 import dev.warden.json.Json;
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,8 +51,9 @@ final class ConnectCommand implements Runnable {
             return data.config(host, port);
         }
 
-        List<String> mcpArgs(WardenConfig config) {
+        List<String> mcpArgs(WardenConfig config, ToolNames naming) {
             var args = new ArrayList<>(List.of("mcp", "--data-dir", config.dataDir().toString()));
+            if (naming != ToolNames.DOTTED) args.add("--tool-names=" + naming.value());
             for (var root : config.roots()) {
                 args.add("--root");
                 args.add(root.toString());
@@ -62,15 +65,19 @@ final class ConnectCommand implements Runnable {
             return args;
         }
 
-        String url(WardenConfig config) {
+        String url(WardenConfig config, ToolNames naming) {
             var host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-            return "http://" + host + ":" + config.port() + McpHttp.PATH;
+            return "http://" + host + ":" + config.port() + McpHttp.PATH
+                    + (naming == ToolNames.DOTTED ? "" : "?" + ToolNames.PARAMETER + "=" + naming.value());
         }
     }
 
     @Command(name = "claude", mixinStandardHelpOptions = true,
             description = "Print the configuration for Claude Desktop and Claude Code.")
     static final class Claude implements Runnable {
+        /** Some versions of Claude Desktop reject tool names with dots, so Claude is shown fs_read. */
+        static final ToolNames NAMING = ToolNames.UNDERSCORE;
+
         @Mixin
         Target target;
 
@@ -82,13 +89,17 @@ final class ConnectCommand implements Runnable {
             var config = target.config();
             var out = spec.commandLine().getOut();
             var command = launcher();
-            var args = target.mcpArgs(config);
-            var url = target.url(config);
+            var args = target.mcpArgs(config, NAMING);
+            var url = target.url(config, NAMING);
 
             out.println("# Claude Desktop, stdio: merge into \"mcpServers\" of claude_desktop_config.json");
             out.println("# (macOS ~/Library/Application Support/Claude/, Windows %APPDATA%\\Claude\\), then restart it.");
             out.println("# It acts as the local admin; add \"env\": {\"WARDEN_TOKEN\": \"...\"} to act as a token.");
             printJson(out, servers(stdio(command, args)));
+            out.println();
+            out.println("# Claude Desktop, Streamable HTTP (needs `warden serve` running): its config file starts stdio");
+            out.println("# servers only, so the mcp-remote bridge (npm) carries the session; put your token after Bearer.");
+            printJson(out, servers(bridge(url, config.host())));
             out.println();
             out.println("# Claude Code, stdio:");
             out.println("#   claude mcp add warden -- " + shellLine(command, args));
@@ -96,7 +107,7 @@ final class ConnectCommand implements Runnable {
             printJson(out, servers(stdio(command, args)));
             out.println();
             out.println("# Claude Code, Streamable HTTP (needs `warden serve` running; export WARDEN_TOKEN first):");
-            out.println("#   claude mcp add --transport http warden " + url
+            out.println("#   claude mcp add --transport http warden " + shellLine(url, List.of())
                     + " --header \"Authorization: Bearer ${WARDEN_TOKEN}\"");
             out.println("# or as .mcp.json in the project (Claude Code expands ${WARDEN_TOKEN} from the environment):");
             var http = servers(http(url, "Bearer ${WARDEN_TOKEN}"));
@@ -120,11 +131,11 @@ final class ConnectCommand implements Runnable {
             var out = spec.commandLine().getOut();
             out.println("# Cursor, stdio: merge into \"mcpServers\" of ~/.cursor/mcp.json (or .cursor/mcp.json in a project).");
             out.println("# It acts as the local admin; add \"env\": {\"WARDEN_TOKEN\": \"...\"} to act as a token.");
-            printJson(out, servers(stdio(launcher(), target.mcpArgs(config))));
+            printJson(out, servers(stdio(launcher(), target.mcpArgs(config, ToolNames.DOTTED))));
             out.println();
             out.println("# Cursor, Streamable HTTP (needs `warden serve` running): merge into \"mcpServers\" of ~/.cursor/mcp.json.");
             out.println("# Cursor expands ${env:WARDEN_TOKEN} from the environment it was started in.");
-            printJson(out, servers(http(target.url(config), "Bearer ${env:WARDEN_TOKEN}")));
+            printJson(out, servers(http(target.url(config, ToolNames.DOTTED), "Bearer ${env:WARDEN_TOKEN}")));
             out.flush();
         }
     }
@@ -141,6 +152,24 @@ final class ConnectCommand implements Runnable {
         args.forEach(node.putArray("args")::add);
         return node;
     }
+
+    /**
+     * mcp-remote as a stdio server that forwards to {@code url}. The header is passed as
+     * {@code Authorization:${AUTH_HEADER}}, without a space, because some clients split arguments
+     * at spaces; mcp-remote fills in the variable from {@code env}.
+     */
+    private static ObjectNode bridge(String url, String host) {
+        var node = Json.object();
+        node.put("command", "npx");
+        var args = node.putArray("args");
+        args.add("-y").add("mcp-remote").add(url).add("--header").add("Authorization:${AUTH_HEADER}");
+        // mcp-remote refuses plain http except to this machine.
+        if (!LOOPBACK.contains(host)) args.add("--allow-http");
+        node.putObject("env").put("AUTH_HEADER", "Bearer wdn_...");
+        return node;
+    }
+
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
     private static ObjectNode http(String url, String authorization) {
         var node = Json.object();

@@ -2,6 +2,7 @@ package dev.warden.cli;
 
 import dev.warden.api.mcp.McpFront;
 import dev.warden.api.mcp.McpStdio;
+import dev.warden.api.mcp.ToolNames;
 import dev.warden.audit.AuditQuery;
 import dev.warden.audit.AuditRecord;
 import dev.warden.identity.Principal;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code warden mcp}: an MCP server on stdin and stdout, started by a desktop client. It acts as the
@@ -24,8 +26,22 @@ final class McpCommand implements Callable<Integer> {
     @Mixin
     DataDirOptions data;
 
+    @Option(names = "--tool-names", paramLabel = "dotted|underscore", defaultValue = "dotted",
+            converter = ToolNamesConverter.class,
+            description = "Spelling of tool names in tools/list: fs.read (dotted, default) or fs_read (underscore,"
+                    + " for clients that reject dots). Calls accept both.")
+    ToolNames toolNames;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    static final class ToolNamesConverter implements CommandLine.ITypeConverter<ToolNames> {
+        @Override
+        public ToolNames convert(String value) {
+            return ToolNames.parse(value).orElseThrow(() ->
+                    new CommandLine.TypeConversionException("expected dotted or underscore, not '" + value + "'"));
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -49,7 +65,7 @@ final class McpCommand implements Callable<Integer> {
             var front = new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC());
-            try (var stdio = new McpStdio(front, principal, System.in, protocol)) {
+            try (var stdio = new McpStdio(front, principal, toolNames, System.in, protocol)) {
                 stdio.awaitEnd();
             }
             return 0;

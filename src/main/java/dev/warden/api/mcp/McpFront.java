@@ -69,10 +69,11 @@ public final class McpFront {
     /**
      * Builds the server on a transport's specification. {@code callers} turns the context of each
      * request into the principal it acts for, or null when there is none (then nothing is listed
-     * and every call is refused).
+     * and every call is refused); {@code naming} into the spelling of tool names it lists.
      */
     <S extends McpServer.SyncSpecification<S>> McpSyncServer build(McpServer.SyncSpecification<S> spec,
-                                                                  Function<McpTransportContext, Principal> callers) {
+                                                                  Function<McpTransportContext, Principal> callers,
+                                                                  Function<McpTransportContext, ToolNames> naming) {
         var tools = new ArrayList<McpServerFeatures.SyncToolSpecification>();
         for (var tool : catalog.actionTools()) {
             tools.add(new McpServerFeatures.SyncToolSpecification(tool,
@@ -95,7 +96,7 @@ public final class McpFront {
                 // The engine validates input against the schema, so a bad call is audited and answered
                 // with Warden's errors and JSON paths instead of the SDK's protocol error.
                 .validateToolInputs(false)
-                .addToolFilter((context, tool) -> catalog.visible(callers.apply(context), tool))
+                .addToolFilter((context, tool) -> catalog.visible(callers.apply(context), tool, naming.apply(context)))
                 .tools(tools)
                 .resources(resources.specifications(callers))
                 .prompts(guide.specification())
@@ -117,7 +118,9 @@ public final class McpFront {
                                   Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> elicit, String session) {
         if (principal == null) return unauthenticated();
         try (var observer = observe(principal, request, notify)) {
-            var intent = new Intent(request.name(), input(request), principal, Origin.MCP, Mode.EXECUTE, null, null,
+            // Either spelling of a tool name runs, and is audited as, the action id.
+            var actionId = catalog.actionId(request.name()).orElse(request.name());
+            var intent = new Intent(actionId, input(request), principal, Origin.MCP, Mode.EXECUTE, null, null,
                     observer, session);
             var outcome = engine.submit(intent);
             if (!(outcome instanceof Outcome.NeedsConfirmation nc)) return ToolResults.of(outcome);

@@ -17,10 +17,13 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
  * MCP over Streamable HTTP at {@value #PATH}, mounted on the REST server's Jetty context: the SDK's
  * servlet behind {@link McpRequestGuard}. Every request is authenticated on its own; the principal
  * travels to the tool handlers in the SDK's transport context, so a session id alone grants nothing.
+ * {@code /mcp?toolNames=underscore} lists tool names as {@code fs_read} (see {@link ToolNames}); the
+ * client sends every request of the session to the same URL, so the choice holds for the session.
  */
 public final class McpHttp implements AutoCloseable {
     public static final String PATH = "/mcp";
     private static final String PRINCIPAL_KEY = "principal";
+    private static final String NAMING_KEY = "toolNames";
 
     private final HttpServletStreamableServerTransportProvider transport;
     private final McpSyncServer server;
@@ -34,12 +37,14 @@ public final class McpHttp implements AutoCloseable {
                 .mcpEndpoint(PATH)
                 .maxRequestSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes))
                 .contextExtractor(request -> request.getAttribute(McpRequestGuard.PRINCIPAL) instanceof Principal p
-                        ? McpTransportContext.create(Map.of(PRINCIPAL_KEY, p))
+                        ? McpTransportContext.create(Map.of(PRINCIPAL_KEY, p, NAMING_KEY,
+                                request.getAttribute(McpRequestGuard.TOOL_NAMES) instanceof ToolNames n ? n : ToolNames.DOTTED))
                         : McpTransportContext.EMPTY)
                 .build();
         // Handlers run on the request's own (virtual) thread rather than hopping to a Reactor pool.
         this.server = front.build(McpServer.sync(transport).immediateExecution(true),
-                context -> context.get(PRINCIPAL_KEY) instanceof Principal p ? p : null);
+                context -> context.get(PRINCIPAL_KEY) instanceof Principal p ? p : null,
+                context -> context.get(NAMING_KEY) instanceof ToolNames n ? n : ToolNames.DOTTED);
     }
 
     /** Registers the guard and the SDK's servlet on the server's servlet context. */

@@ -27,6 +27,7 @@ import java.util.Set;
  */
 final class McpRequestGuard implements Filter {
     static final String PRINCIPAL = "warden.mcp.principal";
+    static final String TOOL_NAMES = "warden.mcp.toolNames";
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private final TokenService tokens;
@@ -60,6 +61,14 @@ final class McpRequestGuard implements Filter {
                     "Call /mcp from a local client; browsers may only reach it from http://localhost or the server's own host.");
             return;
         }
+        // Only the query string: the body is the SDK's to read.
+        var spelling = request.getParameter(ToolNames.PARAMETER);
+        var naming = spelling == null ? Optional.of(ToolNames.DOTTED) : ToolNames.parse(spelling);
+        if (naming.isEmpty()) {
+            refuse(response, 400, "invalid_tool_names", ToolNames.PARAMETER + "=" + spelling + " is not a spelling of tool names.",
+                    "Use " + McpHttp.PATH + "?" + ToolNames.PARAMETER + "=underscore (fs_read) or leave it out (fs.read).");
+            return;
+        }
         var header = request.getHeader("Authorization");
         Optional<Principal> principal = Optional.empty();
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -73,6 +82,7 @@ final class McpRequestGuard implements Filter {
             return;
         }
         request.setAttribute(PRINCIPAL, principal.get());
+        request.setAttribute(TOOL_NAMES, naming.get());
         chain.doFilter(req, res);
     }
 

@@ -16,10 +16,11 @@ public final class McpStdio implements AutoCloseable {
     private final StdioTransport transport;
     private final McpSyncServer server;
 
-    public McpStdio(McpFront front, Principal principal, InputStream in, OutputStream out) {
+    /** {@code naming} is how tool names are spelled in {@code tools/list}; calls accept either spelling. */
+    public McpStdio(McpFront front, Principal principal, ToolNames naming, InputStream in, OutputStream out) {
         this.transport = new StdioTransport(McpJsonDefaults.getMapper(), in, out,
                 message -> front.inbound(message, "stdio", principal));
-        this.server = front.build(McpServer.sync(transport), context -> principal);
+        this.server = front.build(McpServer.sync(transport), context -> principal, context -> naming);
     }
 
     /** Blocks until the client closes the input stream (it ended the session). */

