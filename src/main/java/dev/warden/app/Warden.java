@@ -185,7 +185,7 @@ public final class Warden implements AutoCloseable {
         var policyLoad = CompletableFuture.supplyAsync(() -> new Policies(
                 new PolicyFile(config.policyFile(), Clock.systemDefaultZone()), dataDir.resolve("projects"), Clock.systemDefaultZone()),
                 Thread::startVirtualThread);
-        var jail = new PathJail(config.roots());
+        var jail = new PathJail(config.roots(), config.protectedPaths());
         var db = Database.openSqlite(dataDir);
         try {
             var policy = join(policyLoad);

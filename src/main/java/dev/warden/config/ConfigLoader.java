@@ -94,7 +94,7 @@ public final class ConfigLoader {
         var adminToken = env.get("WARDEN_ADMIN_TOKEN");
         if (adminToken != null && adminToken.isBlank()) adminToken = null;
         return new WardenConfig(host, port, dataDir, absoluteRoots, policy.toAbsolutePath().normalize(), adminToken,
-                maxBody, confirmTtl, approvalTtl, monitor);
+                maxBody, confirmTtl, approvalTtl, monitor, configFile.toAbsolutePath().normalize());
     }
 
     private static MonitorConfig monitor(JsonNode node, Path file) {

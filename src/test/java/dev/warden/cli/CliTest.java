@@ -262,6 +262,19 @@ class CliTest {
     }
 
     @Test
+    void serveWarnsWhenARootHoldsTheDataDir() throws Exception {
+        var quiet = warden("serve", "--port", "0", "--exit-when-ready");
+        assertThat(quiet.err()).doesNotContain("Warning:");
+
+        data = Files.createDirectories(root.resolve(".warden"));
+        var warned = warden("serve", "--port", "0", "--exit-when-ready");
+        assertThat(warned.exit()).as(warned.err()).isZero();
+        assertThat(warned.err()).contains("Warning:  an allowed root contains " + data.toRealPath())
+                .contains("path_protected");
+        assertThat(warned.err()).contains("Warning:  an allowed root contains " + data.toRealPath().resolve("policy.yaml"));
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "user", "project", "token", "policy")) {
             var out = new StringWriter();
