@@ -225,7 +225,7 @@ public final class Warden implements AutoCloseable {
             var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
                     approvalStore, db, metrics, telemetry.tracer(), clock, projects);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
-            var approvals = new Approvals(engine, approvalStore, plans, clock);
+            var approvals = new Approvals(engine, approvalStore, plans, clock, tokens::current);
             var monitor = new Monitor(probe::sample, config.monitor().interval(), alertRules,
                     (event, alert, sample) -> alerted(event, alert, metrics, webhooks), clock);
             metrics.gauge("warden.alerts.firing", "Alerts firing now", monitor::firingCount);

@@ -129,6 +129,7 @@ class CliTest {
         try (var w = dev.warden.app.Warden.open(config, java.time.Clock.systemUTC())) {
             var olivia = new dev.warden.identity.Principal("tok_o", "olivia", dev.warden.identity.Role.OPERATOR, "default",
                     dev.warden.identity.Principal.Kind.TOKEN, List.of());
+            dev.warden.identity.Members.enrol(w.database(), w.users(), w.projects(), olivia);
             var outcome = w.engine().submit(dev.warden.engine.Intent.execute("fs.mkdir", Json.parse("{\"path\":\"asked\"}"),
                     olivia, dev.warden.engine.Origin.REST));
             id = ((dev.warden.engine.Outcome.PendingApproval) outcome).approvalId();
