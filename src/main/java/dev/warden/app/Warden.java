@@ -418,7 +418,7 @@ public final class Warden implements AutoCloseable {
 
     /**
      * The approval sweeper stops first and running jobs are killed and recorded as lost next, while
-     * the database is still open.
+     * the database is still open; then webhook deliveries in flight get up to 5 s to finish.
      */
     @Override
     public void close() {
@@ -430,6 +430,8 @@ public final class Warden implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         jobs.close();
+        // Deliveries need no database, but what stopped above may just have announced something.
+        webhooks.close();
         telemetry.close();
         metrics.close();
         policy.close();
