@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 
@@ -81,11 +82,12 @@ public final class Approvals {
         if (voted.status() != ApprovalStatus.APPROVED) return voted;
         var requester = voted.requester();
         var intent = new Intent(voted.actionId(), voted.input(), requester, originOf(voted.origin()), Mode.EXECUTE, null, null);
-        var standing = standing(requester);
+        var refusal = standing(requester);
         Outcome outcome;
-        if (standing != null) {
+        if (refusal.isPresent()) {
             store.claim(id, requester, voted.actionId(), voted.input());
-            outcome = engine.refuseApproved(intent, id, standing.getMessage(), standing.code(), standing.hint());
+            var r = refusal.get();
+            outcome = engine.refuseApproved(intent, id, r.getMessage(), r.code(), r.hint());
         } else if (voted.actionId().equals(Plans.ACTION)) {
             outcome = plans.runApproved(voted);
         } else {
@@ -97,21 +99,21 @@ public final class Approvals {
         return store.find(id).orElseThrow();
     }
 
-    /** Why the requester may no longer have their request run, or null when they still may. */
-    private ActionException standing(Principal requester) {
+    /** Why the requester may no longer have their request run; empty when they still may. */
+    private Optional<ActionException> standing(Principal requester) {
         Principal now;
         try {
             now = requesterNow.apply(requester);
         } catch (IdentityException e) {
-            return new ActionException(ErrorKind.REFUSED, e.code(), e.getMessage() + " The approved request does not run.", e.hint());
+            return Optional.of(new ActionException(ErrorKind.REFUSED, e.code(), e.getMessage() + " The approved request does not run.", e.hint()));
         }
         if (now.role().ordinal() < requester.role().ordinal()) {
-            return new ActionException(ErrorKind.REFUSED, "requester_role_lowered",
+            return Optional.of(new ActionException(ErrorKind.REFUSED, "requester_role_lowered",
                     requester.name() + " asked as " + requester.role().id() + " and is now " + now.role().id()
                             + " in project " + requester.project() + "; the approved request does not run.",
-                    "The requester may send the request again with the role they have now.");
+                    "The requester may send the request again with the role they have now."));
         }
-        return null;
+        return Optional.empty();
     }
 
     /**
