@@ -47,9 +47,12 @@ class ProtectedPathsTest {
         configFile = root.resolve("conf/warden.yaml");
         Files.writeString(configFile, "port: 0\n");
         Files.writeString(root.resolve("notes.txt"), "version: 1\n");
-        var config = new WardenConfig("127.0.0.1", 0, data, List.of(root), policy, null, WardenConfig.DEFAULT_MAX_BODY_BYTES,
-                Duration.ofMinutes(5), Duration.ofHours(1), dev.warden.config.MonitorConfig.defaults(), configFile);
-        warden = Warden.open(config, Clock.systemUTC());
+        warden = open(configFile);
+    }
+
+    private Warden open(Path config) {
+        return Warden.open(new WardenConfig("127.0.0.1", 0, data, List.of(root), policy, null, WardenConfig.DEFAULT_MAX_BODY_BYTES,
+                Duration.ofMinutes(5), Duration.ofHours(1), dev.warden.config.MonitorConfig.defaults(), config), Clock.systemUTC());
     }
 
     @AfterEach
@@ -106,6 +109,20 @@ class ProtectedPathsTest {
         assertThat(data.resolve("warden.db")).exists();
         assertThat(root.resolve("moved")).doesNotExist();
         assertThat(root.resolve("copied")).doesNotExist();
+    }
+
+    @Test
+    void anUndoRecordedBeforeAFileBecameWardensOwnDoesNotWriteIt() throws IOException {
+        // Before conf/warden.yaml was Warden's config file, an agent changed it, which is undoable.
+        warden.close();
+        warden = open(null);
+        var written = (Outcome.Done) submit("fs.write", "{\"path\":\"conf/warden.yaml\",\"content\":\"port: 1\\n\"}");
+        assertThat(written.undoId()).isNotNull();
+        warden.close();
+        warden = open(configFile);
+
+        assertProtected(submit("journal.undo", "{\"undoId\":\"" + written.undoId() + "\"}"));
+        assertThat(configFile).hasContent("port: 1\n");
     }
 
     @Test
