@@ -195,7 +195,7 @@ public final class Warden implements AutoCloseable {
                     config.confirmationTtl(), db, clock);
             var actions = new ArrayList<Action>(FileActions.all(jail));
             // Sandbox settings are read once, from the main policy: a reload does not change them (yet).
-            var sandboxes = sandboxes(policy.main().current().sandbox(), jail, dataDir);
+            var sandboxes = sandboxes(policy.main().current().sandbox(), jail, dataDir, config.protectedPaths());
             var previews = new PreviewStore(db, dataDir.resolve("previews"), clock);
             var shell = new ShellExecAction(jail, sandboxes, previews, new CommandAnalyzer());
             actions.add(shell);
@@ -245,11 +245,11 @@ public final class Warden implements AutoCloseable {
     }
 
     /** The sandbox levels as the policy sets them. */
-    private static Sandboxes sandboxes(SandboxPolicy p, PathJail jail, Path dataDir) {
+    private static Sandboxes sandboxes(SandboxPolicy p, PathJail jail, Path dataDir, List<Path> ownFiles) {
         var settings = new SandboxSettings(SandboxLevel.parse(p.defaultLevel()).orElseThrow(),
                 SandboxLevel.parse(p.minimum()).orElseThrow(), p.network(),
                 new CgroupLimits(p.memoryMb() << 20, p.pids(), p.cpus()), Duration.ofMinutes(p.previewTtlMinutes()));
-        return Sandboxes.open(new ProcessRunner(ProcessLimits.defaults()), settings, jail.roots(), dataDir);
+        return Sandboxes.open(new ProcessRunner(ProcessLimits.defaults()), settings, jail.roots(), dataDir, ownFiles);
     }
 
     private static <T> T join(CompletableFuture<T> future) {

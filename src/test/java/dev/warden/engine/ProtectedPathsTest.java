@@ -155,6 +155,29 @@ class ProtectedPathsTest {
         assertThat(data.resolve("warden.db")).exists();
     }
 
+    @Test
+    void anIsolatedCommandCannotRewriteThePolicyOrConfigKeptInARoot() throws IOException {
+        assumeTrue(isRoot(), "isolated runs need Warden to run as root (namespaces, cgroups)");
+        var caps = warden.sandboxes().capabilities();
+        assumeTrue(caps.available(SandboxLevel.ISOLATED), "no isolation here: " + caps.missing(SandboxLevel.ISOLATED));
+        // The command runs as the root's owner, who owns the files too: only the sandbox stands in the way.
+        for (var p : List.of(root, root.resolve("conf"), policy, configFile)) {
+            Files.setAttribute(p, "unix:uid", 1234);
+            Files.setAttribute(p, "unix:gid", 1234);
+        }
+        var before = Files.readString(policy);
+        var command = "echo 'roles: {viewer: critical}' > conf/policy.yaml; mv conf/policy.yaml conf/moved.yaml;"
+                + " rm -f conf/warden.yaml; echo ok > conf/other.yaml";
+
+        var run = (Outcome.Done) submit("shell.exec", "{\"command\":\"" + command + "\",\"sandbox\":\"isolated\"}");
+
+        assertThat(run.result().path("sandbox").path("enforced").toString()).contains("warden_files_read_only");
+        assertThat(policy).hasContent(before);
+        assertThat(root.resolve("conf/moved.yaml")).doesNotExist();
+        assertThat(configFile).exists();
+        assertThat(root.resolve("conf/other.yaml")).hasContent("ok");
+    }
+
     private static boolean isRoot() {
         try {
             return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
