@@ -187,7 +187,7 @@ public final class Warden implements AutoCloseable {
         var policyLoad = CompletableFuture.supplyAsync(() -> new Policies(
                 new PolicyFile(config.policyFile(), Clock.systemDefaultZone()), dataDir.resolve("projects"), Clock.systemDefaultZone()),
                 Thread::startVirtualThread);
-        var jail = new PathJail(config.roots());
+        var jail = new PathJail(config.roots(), config.protectedPaths());
         var db = Database.openSqlite(dataDir);
         try {
             var policy = join(policyLoad);
@@ -197,7 +197,7 @@ public final class Warden implements AutoCloseable {
                     config.confirmationTtl(), db, clock);
             var actions = new ArrayList<Action>(FileActions.all(jail));
             // Sandbox settings are read once, from the main policy: a reload does not change them (yet).
-            var sandboxes = sandboxes(policy.main().current().sandbox(), jail, dataDir);
+            var sandboxes = sandboxes(policy.main().current().sandbox(), jail, dataDir, config.protectedPaths());
             var previews = new PreviewStore(db, dataDir.resolve("previews"), clock);
             var shell = new ShellExecAction(jail, sandboxes, previews, new CommandAnalyzer());
             actions.add(shell);
@@ -228,7 +228,7 @@ public final class Warden implements AutoCloseable {
             var engine = new Engine(registry, new InputValidator(registry), policy::forProject, confirmations, journal, audit,
                     approvalStore, db, metrics, telemetry.tracer(), clock, projects);
             var plans = new Plans(engine, approvalStore, clock, PLAN_PARALLELISM);
-            var approvals = new Approvals(engine, approvalStore, plans, clock);
+            var approvals = new Approvals(engine, approvalStore, plans, clock, tokens::current);
             var monitor = new Monitor(probe::sample, config.monitor().interval(), alertRules,
                     (event, alert, sample) -> alerted(event, alert, metrics, webhooks), clock);
             metrics.gauge("warden.alerts.firing", "Alerts firing now", monitor::firingCount);
@@ -248,11 +248,11 @@ public final class Warden implements AutoCloseable {
     }
 
     /** The sandbox levels as the policy sets them. */
-    private static Sandboxes sandboxes(SandboxPolicy p, PathJail jail, Path dataDir) {
+    private static Sandboxes sandboxes(SandboxPolicy p, PathJail jail, Path dataDir, List<Path> ownFiles) {
         var settings = new SandboxSettings(SandboxLevel.parse(p.defaultLevel()).orElseThrow(),
                 SandboxLevel.parse(p.minimum()).orElseThrow(), p.network(),
                 new CgroupLimits(p.memoryMb() << 20, p.pids(), p.cpus()), Duration.ofMinutes(p.previewTtlMinutes()));
-        return Sandboxes.open(new ProcessRunner(ProcessLimits.defaults()), settings, jail.roots(), dataDir);
+        return Sandboxes.open(new ProcessRunner(ProcessLimits.defaults()), settings, jail.roots(), dataDir, ownFiles);
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -421,7 +421,7 @@ public final class Warden implements AutoCloseable {
 
     /**
      * The approval sweeper stops first and running jobs are killed and recorded as lost next, while
-     * the database is still open.
+     * the database is still open; then webhook deliveries in flight get up to 5 s to finish.
      */
     @Override
     public void close() {
@@ -433,6 +433,8 @@ public final class Warden implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         jobs.close();
+        // Deliveries need no database, but what stopped above may just have announced something.
+        webhooks.close();
         telemetry.close();
         metrics.close();
         policy.close();

@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  * update, so two approvers racing, or an approval racing its expiry, cannot both win.
  */
 public final class ApprovalStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApprovalStore.class);
     private final Database db;
     private final Clock clock;
     private final Duration ttl;
@@ -82,7 +83,7 @@ public final class ApprovalStore {
                 r.preview() == null ? null : Json.write(r.preview()), r.requiredApprovals(), now.toString(),
                 expires.toString(), r.approverRole().id());
         var opened = find(id).orElseThrow();
-        listener.accept(new Event(Event.REQUESTED, opened));
+        tell(new Event(Event.REQUESTED, opened));
         return opened;
     }
 
@@ -117,7 +118,7 @@ public final class ApprovalStore {
                     id) == 1) {
                 var a = find(id).orElseThrow();
                 expired.add(a);
-                listener.accept(new Event(Event.EXPIRED, a));
+                tell(new Event(Event.EXPIRED, a));
             }
         }
         return expired;
@@ -198,7 +199,7 @@ public final class ApprovalStore {
                 }
                 c.commit();
                 var after = read(c, id).orElseThrow();
-                if (next != ApprovalStatus.PENDING) listener.accept(new Event(Event.DECIDED, after));
+                if (next != ApprovalStatus.PENDING) tell(new Event(Event.DECIDED, after));
                 return after;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -224,7 +225,19 @@ public final class ApprovalStore {
     public void finish(String id, JsonNode result) {
         update("UPDATE approvals SET result = ?, finished_at = ? WHERE id = ?", Json.write(result),
                 clock.instant().toString(), id);
-        find(id).ifPresent(a -> listener.accept(new Event(Event.EXECUTED, a)));
+        find(id).ifPresent(a -> tell(new Event(Event.EXECUTED, a)));
+    }
+
+    /**
+     * Tells the listener, which must not undo a change already stored: a listener that throws (a
+     * webhook whose secret cannot be opened, say) is logged, and the vote or request stands.
+     */
+    private void tell(Event event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException e) {
+            log.warn("a listener failed on {} of {}: {}", event.kind(), event.approval().id(), e.toString());
+        }
     }
 
     private Optional<Approval> read(Connection c, String id) throws SQLException {

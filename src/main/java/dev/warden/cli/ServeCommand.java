@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the Warden server (REST on /v1).")
 final class ServeCommand implements Runnable {
@@ -52,6 +53,7 @@ final class ServeCommand implements Runnable {
         out.println("Data dir: " + config.dataDir());
         for (var root : warden.jail().roots()) out.println("Root:     " + root);
         out.println("Policy:   " + config.policyFile());
+        warnAboutProtectedInsideRoots(warden);
         out.println("MCP:      http://" + config.host() + ":" + server.port() + McpHttp.PATH + " (Streamable HTTP)");
         if (!config.monitor().alerts().isEmpty()) {
             out.println("Alerts:   " + config.monitor().alerts().size() + " rule(s), checked every "
@@ -78,5 +80,19 @@ final class ServeCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A root that holds Warden's own files leaves only the path jail between an agent and its policy
+     * or audit database (a {@code process}-level command is not jailed); the operator should know.
+     */
+    private void warnAboutProtectedInsideRoots(Warden warden) {
+        var err = spec.commandLine().getErr();
+        for (var path : warden.jail().protectedInsideRoots()) {
+            LoggerFactory.getLogger(ServeCommand.class).warn("an allowed root contains Warden's own file {}", path);
+            err.println("Warning:  an allowed root contains " + path + " (Warden's data, policy or config). Actions are refused"
+                    + " there (path_protected), but commands at the process sandbox level are not jailed: keep it outside the roots.");
+        }
+        err.flush();
     }
 }

@@ -97,7 +97,7 @@ public final class ConfigLoader {
         var adminToken = env.get("WARDEN_ADMIN_TOKEN");
         if (adminToken != null && adminToken.isBlank()) adminToken = null;
         return new WardenConfig(host, port, dataDir, absoluteRoots, policy.toAbsolutePath().normalize(), adminToken,
-                maxBody, confirmTtl, approvalTtl, monitor, llm);
+                maxBody, confirmTtl, approvalTtl, monitor, llm, configFile.toAbsolutePath().normalize());
     }
 
     private static MonitorConfig monitor(JsonNode node, Path file) {

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param approvalTtl how long a request held for approval waits for its approvers before it expires
  * @param monitor the sampling interval and the alert rules
  * @param llm the model providers of Warden's own agent, in fallback order (none: no agent)
+ * @param configFile the config file this was read from (it need not exist), or null when none was involved
  */
 public record WardenConfig(
         String host,
@@ -25,7 +26,8 @@ public record WardenConfig(
         Duration confirmationTtl,
         Duration approvalTtl,
         MonitorConfig monitor,
-        LlmConfig llm) {
+        LlmConfig llm,
+        Path configFile) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -47,7 +49,13 @@ public record WardenConfig(
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
     }
 
-    /** A configuration without an LLM provider. */
+    /** A configuration read from no config file. */
+    public WardenConfig(String host, int port, Path dataDir, List<Path> roots, Path policyFile, String adminToken,
+                        long maxBodyBytes, Duration confirmationTtl, Duration approvalTtl, MonitorConfig monitor, LlmConfig llm) {
+        this(host, port, dataDir, roots, policyFile, adminToken, maxBodyBytes, confirmationTtl, approvalTtl, monitor, llm, null);
+    }
+
+    /** A configuration without an LLM provider, read from no config file. */
     public WardenConfig(String host, int port, Path dataDir, List<Path> roots, Path policyFile, String adminToken,
                         long maxBodyBytes, Duration confirmationTtl, Duration approvalTtl, MonitorConfig monitor) {
         this(host, port, dataDir, roots, policyFile, adminToken, maxBodyBytes, confirmationTtl, approvalTtl, monitor, LlmConfig.none());
@@ -63,6 +71,16 @@ public record WardenConfig(
     public WardenConfig(String host, int port, Path dataDir, List<Path> roots, Path policyFile, String adminToken,
                         long maxBodyBytes, Duration confirmationTtl) {
         this(host, port, dataDir, roots, policyFile, adminToken, maxBodyBytes, confirmationTtl, DEFAULT_APPROVAL_TTL);
+    }
+
+    /**
+     * Warden's own files, which no action may read or change even inside a root: the data dir (keys,
+     * audit database, per-project policies), the policy file and the config file.
+     */
+    public List<Path> protectedPaths() {
+        var paths = new java.util.ArrayList<>(List.of(dataDir, policyFile));
+        if (configFile != null) paths.add(configFile);
+        return List.copyOf(paths);
     }
 
     public Path database() {

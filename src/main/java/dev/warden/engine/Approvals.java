@@ -6,6 +6,7 @@ import dev.warden.approval.Approval;
 import dev.warden.approval.ApprovalStatus;
 import dev.warden.approval.ApprovalStore;
 import dev.warden.audit.AuditEntry;
+import dev.warden.identity.IdentityException;
 import dev.warden.identity.Principal;
 import dev.warden.identity.Role;
 import dev.warden.json.Json;
@@ -13,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,12 +29,15 @@ public final class Approvals {
     private final ApprovalStore store;
     private final Plans plans;
     private final Clock clock;
+    /** The requester as they stand now (e.g. {@code TokenService::current}); throws IdentityException when they no longer may act. */
+    private final UnaryOperator<Principal> requesterNow;
 
-    public Approvals(Engine engine, ApprovalStore store, Plans plans, Clock clock) {
+    public Approvals(Engine engine, ApprovalStore store, Plans plans, Clock clock, UnaryOperator<Principal> requesterNow) {
         this.engine = engine;
         this.store = store;
         this.plans = plans;
         this.clock = clock;
+        this.requesterNow = requesterNow;
     }
 
     /** Each sees the requests of their project they made or may decide (admins: all of them). */
@@ -65,20 +71,49 @@ public final class Approvals {
                 || (a.status() == ApprovalStatus.EXECUTED && a.result() != null);
     }
 
-    /** Approves; when this vote completes the quorum, the intent runs now and the request holds its answer. */
+    /**
+     * Approves; when this vote completes the quorum, the intent runs now and the request holds its
+     * answer. The requester is read again first: a request outlives the token or membership it was
+     * made with, and an approval must not run for someone who has since lost the right to ask.
+     * Whatever the answer, the request is spent: a refusal at execution is as final as a run.
+     */
     public Approval approve(Principal approver, String id, String comment, Origin origin) {
         var voted = vote(approver, id, Approval.Verdict.APPROVE, comment, origin);
         if (voted.status() != ApprovalStatus.APPROVED) return voted;
         var requester = voted.requester();
+        var intent = new Intent(voted.actionId(), voted.input(), requester, originOf(voted.origin()), Mode.EXECUTE, null, null);
+        var refusal = standing(requester);
         Outcome outcome;
-        if (voted.actionId().equals(Plans.ACTION)) {
+        if (refusal.isPresent()) {
+            store.claim(id, requester, voted.actionId(), voted.input());
+            var r = refusal.get();
+            outcome = engine.refuseApproved(intent, id, r.getMessage(), r.code(), r.hint());
+        } else if (voted.actionId().equals(Plans.ACTION)) {
             outcome = plans.runApproved(voted);
         } else {
-            var intent = new Intent(voted.actionId(), voted.input(), requester, originOf(voted.origin()), Mode.EXECUTE, null, null);
             outcome = engine.submitApproved(intent, id);
         }
+        // A policy that now denies ends the run before the claim; the request must not stay approved and runnable.
+        store.claim(id, requester, voted.actionId(), voted.input());
         store.finish(id, summary(outcome));
         return store.find(id).orElseThrow();
+    }
+
+    /** Why the requester may no longer have their request run; empty when they still may. */
+    private Optional<ActionException> standing(Principal requester) {
+        Principal now;
+        try {
+            now = requesterNow.apply(requester);
+        } catch (IdentityException e) {
+            return Optional.of(new ActionException(ErrorKind.REFUSED, e.code(), e.getMessage() + " The approved request does not run.", e.hint()));
+        }
+        if (now.role().ordinal() < requester.role().ordinal()) {
+            return Optional.of(new ActionException(ErrorKind.REFUSED, "requester_role_lowered",
+                    requester.name() + " asked as " + requester.role().id() + " and is now " + now.role().id()
+                            + " in project " + requester.project() + "; the approved request does not run.",
+                    "The requester may send the request again with the role they have now."));
+        }
+        return Optional.empty();
     }
 
     /**

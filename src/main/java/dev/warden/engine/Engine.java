@@ -100,6 +100,16 @@ public final class Engine {
         return submit(intent, approvalId);
     }
 
+    /** Records that approved request {@code approvalId} was refused before it ran (its requester no longer stands). */
+    Outcome refuseApproved(Intent intent, String approvalId, String reason, String code, String hint) {
+        var trail = new Trail(audit, observer, tracer, intent, clock.instant(), System.nanoTime());
+        trail.approvalId = approvalId;
+        registry.find(intent.actionId()).ifPresent(a -> trail.risk = a.spec().risk());
+        var outcome = trail.denied(code, reason + " [approval " + approvalId + "]", hint, null);
+        observer.outcome(intent, outcome, null, 0);
+        return outcome;
+    }
+
     /**
      * Runs one step of a plan whose caller already answered for every step: {@code grant} says
      * whether the plan was confirmed or approved, which then satisfies a step's confirm or approve.

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -26,14 +27,27 @@ import java.util.List;
  * <p>{@code ..} is removed lexically before symlinks are followed, as a shell's {@code cd} does:
  * the path that is checked is the path that is then used. Every failure is an
  * {@link ActionException}, never an unchecked I/O exception.
+ *
+ * <p>Warden's own files (its data dir, policy and config file) are protected even when a root holds
+ * them: an agent that could rewrite its policy or the audit database, or read the keys, would widen
+ * its own powers. Such a path is refused with {@code path_protected}, and so is removing, moving or
+ * copying a directory that holds one.
  */
 public final class PathJail {
     /** The kernel's own limit (Linux MAXSYMLINKS); deeper chains are treated as loops. */
     private static final int MAX_LINK_HOPS = 40;
 
     private final List<Path> roots;
+    /** Lexical and real forms of each protected path, so a later symlink or a missing file is still caught. */
+    private final List<Path> protectedPaths;
+    private final List<Path> protectedReal;
 
     public PathJail(List<Path> roots) {
+        this(roots, List.of());
+    }
+
+    /** {@code protectedPaths}: Warden's own files and directories, refused even inside a root. */
+    public PathJail(List<Path> roots, List<Path> protectedPaths) {
         if (roots.isEmpty()) throw new IllegalArgumentException("at least one root is required");
         var real = new ArrayList<Path>();
         for (var root : roots) {
@@ -44,10 +58,44 @@ public final class PathJail {
             }
         }
         this.roots = List.copyOf(real);
+        var guarded = new LinkedHashSet<Path>();
+        var realForms = new LinkedHashSet<Path>();
+        for (var path : protectedPaths) {
+            var absolute = path.toAbsolutePath().normalize();
+            var realForm = realPathOf(absolute, absolute.toString());
+            guarded.add(absolute);
+            guarded.add(realForm);
+            realForms.add(realForm);
+        }
+        this.protectedPaths = List.copyOf(guarded);
+        this.protectedReal = List.copyOf(realForms);
     }
 
     public List<Path> roots() {
         return roots;
+    }
+
+    /** The protected paths that lie under an allowed root: only the jail keeps actions away from them. */
+    public List<Path> protectedInsideRoots() {
+        return protectedReal.stream().filter(this::inside).toList();
+    }
+
+    /** True when {@code path} (already real) is a protected path or lies under one. */
+    public boolean isProtected(Path path) {
+        for (var p : protectedPaths) {
+            if (path.startsWith(p)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Fails when {@code path} is protected or holds a protected path: removing, moving or copying it
+     * would take Warden's files along.
+     */
+    public void refuseIfHoldsProtected(Path path) {
+        for (var p : protectedPaths) {
+            if (p.startsWith(path) || path.startsWith(p)) throw protectedPath(path.toString(), path);
+        }
     }
 
     /**
@@ -58,6 +106,7 @@ public final class PathJail {
         var requested = absolute(text);
         var real = realPathOf(requested, text);
         if (!inside(real)) throw outside(text, real);
+        if (isProtected(real) || isProtected(requested)) throw protectedPath(text, real);
         return real;
     }
 
@@ -115,6 +164,7 @@ public final class PathJail {
         var absolute = path.toAbsolutePath().normalize();
         var real = realPathOf(absolute, path.toString());
         if (!inside(real)) throw outside(path.toString(), real);
+        if (isProtected(real)) throw protectedPath(path.toString(), real);
         return real;
     }
 
@@ -129,6 +179,7 @@ public final class PathJail {
         var parent = path.toAbsolutePath().normalize().getParent();
         var target = parent == null ? path : recheck(parent).resolve(path.getFileName());
         if (!inside(target)) throw outside(path.toString(), target);
+        if (isProtected(target)) throw protectedPath(path.toString(), target);
         var opts = new HashSet<OpenOption>(List.of(options));
         if (opts.isEmpty()) opts.add(StandardOpenOption.READ);
         opts.add(LinkOption.NOFOLLOW_LINKS);
@@ -221,6 +272,14 @@ public final class PathJail {
                 "The path " + where + " is outside the allowed roots.",
                 "Use a path under " + String.join(", ", roots.stream().map(Path::toString).toList())
                         + "; call fs.list on a root to see what exists.");
+    }
+
+    private static ActionException protectedPath(String requested, Path real) {
+        var where = real.toString().equals(requested) ? requested : requested + " (resolves to " + real + ")";
+        return new ActionException(ErrorKind.REFUSED, "path_protected",
+                "The path " + where + " is Warden's own data, policy or configuration (or holds it); no action may read or change it.",
+                "Change policy, tokens and settings through an admin front (./warden policy, ./warden token, /v1/admin); "
+                        + "for your work, choose a path outside Warden's data dir.");
     }
 
     private static Path parentOrSelf(Path path) {

@@ -114,7 +114,7 @@ public final class TokenService {
      */
     public Optional<String> ensureAdmin(String fixedSecret) {
         if (fixedSecret != null) {
-            if (lookup(hash(fixedSecret)).isEmpty()) {
+            if (lookup("token_hash", hash(fixedSecret)).isEmpty()) {
                 ensureBootstrapAdmin();
                 try (var c = db.writeConnection(); var ps = c.prepareStatement("""
                         INSERT INTO api_tokens (id, token_hash, name, user_name, project, role, actions, created_at)
@@ -155,13 +155,58 @@ public final class TokenService {
     /** The principal a bearer secret stands for, if it is a known, unexpired, unrevoked token. */
     public Optional<Principal> authenticate(String secret) {
         if (secret == null || secret.isBlank()) return Optional.empty();
-        var found = byHash.get(hash(secret), this::lookup);
+        var found = byHash.get(hash(secret), h -> lookup("token_hash", h));
         var now = clock.instant();
         if (found.isEmpty() || !found.get().info().activeAt(now) || found.get().ceiling() == null) return Optional.empty();
         var t = found.get().info();
         var effective = t.role().ordinal() <= found.get().ceiling().ordinal() ? t.role() : found.get().ceiling();
         touch(t.id(), now);
         return Optional.of(new Principal(t.id(), t.user(), effective, t.project(), Principal.Kind.TOKEN, t.actions()));
+    }
+
+    /**
+     * {@code p} as it stands now, read from the database (never the cache): a token's principal with
+     * the role its token and membership give today. Refuses, with a code naming why, a token that was
+     * revoked, expired or deleted, and a user who was disabled or removed from the project. The local
+     * admin and Warden itself stand as they are. Used when an approved request runs, perhaps hours
+     * after it was made.
+     */
+    public Principal current(Principal p) {
+        return switch (p.kind()) {
+            case LOCAL, SYSTEM -> p;
+            case USER -> new Principal(p.id(), p.name(), lower(p.role(), ceiling(p.name(), p.project())), p.project(), p.kind(),
+                    p.actionPatterns());
+            case TOKEN -> currentToken(p);
+        };
+    }
+
+    private Principal currentToken(Principal p) {
+        var found = lookup("id", p.id());
+        if (found.isEmpty()) {
+            throw new IdentityException(IdentityException.Kind.REFUSED, "requester_token_unknown",
+                    "The token " + p.id() + " that made the request no longer exists.", "The requester must send the request again.");
+        }
+        var t = found.get().info();
+        if (t.revokedAt() != null) {
+            throw new IdentityException(IdentityException.Kind.REFUSED, "requester_token_revoked",
+                    "The token " + t.id() + " that made the request was revoked at " + t.revokedAt() + ".",
+                    "The requester must send the request again with a valid token.");
+        }
+        if (!t.activeAt(clock.instant())) {
+            throw new IdentityException(IdentityException.Kind.REFUSED, "requester_token_expired",
+                    "The token " + t.id() + " that made the request expired at " + t.expiresAt() + ".",
+                    "The requester must send the request again with a valid token.");
+        }
+        if (found.get().ceiling() == null) {
+            throw new IdentityException(IdentityException.Kind.REFUSED, "requester_not_member",
+                    t.user() + ", who made the request, is no longer an enabled member of project " + t.project() + ".",
+                    "Add them to the project again (./warden project add-member) and have them send the request again.");
+        }
+        return new Principal(t.id(), t.user(), lower(t.role(), found.get().ceiling()), t.project(), Principal.Kind.TOKEN, t.actions());
+    }
+
+    private static Role lower(Role a, Role b) {
+        return a.ordinal() <= b.ordinal() ? a : b;
     }
 
     /** Drops cached lookups, so a change to users or memberships made in this process counts at once. */
@@ -205,15 +250,16 @@ public final class TokenService {
         }
     }
 
-    private Optional<Resolved> lookup(String tokenHash) {
+    /** {@code column} is {@code token_hash} or {@code id}, never caller input. */
+    private Optional<Resolved> lookup(String column, String value) {
         try (var c = db.connection(); var ps = c.prepareStatement("""
                 SELECT t.*, u.system_admin, u.disabled_at, m.role AS member_role, p.name AS known_project
                 FROM api_tokens t
                 LEFT JOIN users u ON u.name = t.user_name
                 LEFT JOIN memberships m ON m.user_name = t.user_name AND m.project = t.project
                 LEFT JOIN projects p ON p.name = t.project
-                WHERE t.token_hash = ?""")) {
-            ps.setString(1, tokenHash);
+                WHERE t.""" + column + " = ?")) {
+            ps.setString(1, value);
             try (var rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 var info = read(rs);

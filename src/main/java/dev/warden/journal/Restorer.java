@@ -175,6 +175,8 @@ final class Restorer {
                     "Restore it by hand after checking the directories with fs.stat.",
                     Json.object().put("path", path.toString()));
         }
+        // An entry recorded before a path became Warden's own (a config file added later) must not write it now.
+        if (jail != null) jail.refuseIfHoldsProtected(path);
     }
 
     private static String describe(String expected, String actual) {

@@ -57,7 +57,8 @@ public final class IsolatedRunner implements Sandbox {
 
     /**
      * $1 cwd, $2 uid or -, $3 gid or -, then counted lists: roots to bind, overlays (root, upper,
-     * work), mount points to make read-only, paths to hide; then the command's argv.
+     * work), mount points to make read-only, directories to hide, files inside the roots to make
+     * read-only (a bind mount cannot be replaced by rename or removed); then the command's argv.
      */
     static final String INNER = """
             fail() { echo "warden-sandbox: $*" >&2; exit 125; }
@@ -79,6 +80,11 @@ public final class IsolatedRunner implements Sandbox {
             n=$1; shift
             while [ "$n" -gt 0 ]; do
               mount -t tmpfs -o ro,size=4k,mode=0 warden-hidden -- "$1" || fail "cannot hide $1"
+              shift; n=$((n - 1))
+            done
+            n=$1; shift
+            while [ "$n" -gt 0 ]; do
+              { mount --bind -- "$1" "$1" && mount -o remount,bind,ro -- "$1"; } || fail "cannot make $1 read-only"
               shift; n=$((n - 1))
             done
             cd -- "$cwd" || fail "cannot enter $cwd"
@@ -171,11 +177,21 @@ public final class IsolatedRunner implements Sandbox {
         }
         counted(line, readOnlyMounts(isolation).stream().map(Path::toString).toList());
         counted(line, isolation.hidden().stream().filter(Files::isDirectory).map(Path::toString).toList());
+        counted(line, protectedFiles(isolation).stream().map(Path::toString).toList());
         switch (spec.command()) {
             case Command.Argv argv -> line.addAll(argv.args());
             case Command.Script script -> line.addAll(List.of(SHELL, "-c", script.source()));
         }
         return line;
+    }
+
+    /** Warden's own files that lie in a writable root: outside the roots everything is read-only already. */
+    static List<Path> protectedFiles(Isolation isolation) {
+        var writable = isolation.writable();
+        return isolation.hidden().stream()
+                .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                .filter(p -> writable.stream().anyMatch(p::startsWith))
+                .toList();
     }
 
     private static void counted(List<String> line, List<String> items) {
@@ -219,7 +235,8 @@ public final class IsolatedRunner implements Sandbox {
         if (!isolation.network()) list.add("no_network");
         list.add("read_only_outside_roots");
         if (!isolation.overlays().isEmpty()) list.add("overlay_roots=" + isolation.overlays().size());
-        if (!isolation.hidden().isEmpty()) list.add("data_dir_hidden");
+        if (isolation.hidden().stream().anyMatch(Files::isDirectory)) list.add("data_dir_hidden");
+        if (!protectedFiles(isolation).isEmpty()) list.add("warden_files_read_only");
         if (user != null) list.add("uid=" + user[0]);
         return list;
     }

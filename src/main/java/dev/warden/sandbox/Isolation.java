@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * What an isolated run may touch: the roots it may write (each either bound as it is, or seen
- * through an {@link Overlay} for a preview), whether it has the network, and paths hidden from it
- * altogether (Warden's data dir). Everything else is mounted read-only.
+ * through an {@link Overlay} for a preview), whether it has the network, and Warden's own paths:
+ * a directory among them (the data dir) is hidden altogether, a file (a policy or config file kept
+ * in a root) is made read-only. Everything else is mounted read-only.
  */
 public record Isolation(List<Path> roots, List<Overlay> overlays, boolean network, List<Path> hidden) {
     public Isolation {

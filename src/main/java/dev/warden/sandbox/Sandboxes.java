@@ -4,6 +4,7 @@ import dev.warden.action.ActionException;
 import dev.warden.action.ErrorKind;
 import dev.warden.json.Json;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,8 @@ public final class Sandboxes {
     /**
      * @param base     the {@code process} level, and the base the other levels start from
      * @param roots    the allowed roots: writable under {@code isolated}, overlaid under {@code preview}
-     * @param hidden   paths no sandboxed command may even read (Warden's data dir); one that holds a
+     * @param hidden   paths no sandboxed command may even read (Warden's data dir), or, for a file
+     *                 (the policy or config file in a root), write; one that holds a
      *                 root is left visible, or the root would vanish with it
      * @param probe    finds the capabilities, e.g. {@code () -> CapabilityProbe.probe(base, scratch)}
      */
@@ -57,14 +59,32 @@ public final class Sandboxes {
      * isolated commands, and the capabilities are probed in a scratch directory inside it.
      */
     public static Sandboxes open(ProcessRunner base, SandboxSettings settings, List<Path> roots, Path dataDir) {
+        return open(base, settings, roots, dataDir, List.of());
+    }
+
+    /**
+     * As {@link #open(ProcessRunner, SandboxSettings, List, Path)}; {@code ownFiles} (the policy and
+     * config file) are made read-only to isolated commands where a root holds them, so a command
+     * cannot rewrite the policy that judges it.
+     */
+    public static Sandboxes open(ProcessRunner base, SandboxSettings settings, List<Path> roots, Path dataDir, List<Path> ownFiles) {
         Path data;
         try {
             data = dataDir.toRealPath();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot resolve the data dir " + dataDir, e);
         }
+        var guarded = new ArrayList<Path>(List.of(data));
+        for (var file : ownFiles) {
+            try {
+                var real = file.toRealPath();
+                if (!real.startsWith(data) && Files.isRegularFile(real)) guarded.add(real);
+            } catch (IOException e) {
+                // A file that does not exist has nothing to protect yet; the path jail refuses creating it.
+            }
+        }
         var scratch = data.resolve("sandbox").resolve("probe-" + ProcessHandle.current().pid());
-        return new Sandboxes(base, settings, roots, List.of(data), () -> CapabilityProbe.probe(base, scratch));
+        return new Sandboxes(base, settings, roots, List.copyOf(guarded), () -> CapabilityProbe.probe(base, scratch));
     }
 
     /** Only the {@code process} level, run by {@code process}; other levels fail closed. */

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -30,8 +32,12 @@ import tools.jackson.databind.node.ObjectNode;
  * body is signed: {@code Warden-Signature: t=UNIX,sha256=HEX} where HEX is the HMAC-SHA256 of
  * {@code UNIX + "." + body} under the project's secret, so a receiver can check origin and reject
  * replays. Delivery runs on its own virtual thread, never on the request's, with retries.
+ * {@link #close} waits a bounded time for deliveries in flight, so stopping Warden right after a
+ * decision does not silently drop its announcement.
  */
-public final class Webhooks {
+public final class Webhooks implements AutoCloseable {
+    /** How long {@link #close()} waits for deliveries in flight. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     private static final List<Duration> BACKOFF = List.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(4));
 
@@ -46,6 +52,8 @@ public final class Webhooks {
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SecureRandom random = new SecureRandom();
+    private final Set<Thread> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public Webhooks(Database db, SecretBox secrets, Clock clock) {
         this.db = db;
@@ -135,7 +143,53 @@ public final class Webhooks {
         body.setAll(payload);
         var url = hook.get()[0];
         var secret = secrets.open(hook.get()[1], context(project));
-        Thread.ofVirtual().name("warden-webhook").start(() -> deliver(url, secret, kind, body));
+        if (closed) {
+            log.warn("webhook {} not sent for {}: Warden is stopping", url, kind);
+            return;
+        }
+        var delivery = Thread.ofVirtual().name("warden-webhook").unstarted(() -> {
+            try {
+                deliver(url, secret, kind, body);
+            } finally {
+                inFlight.remove(Thread.currentThread());
+            }
+        });
+        inFlight.add(delivery);
+        delivery.start();
+    }
+
+    /** Stops taking deliveries and waits up to {@link #CLOSE_WAIT} for those in flight. */
+    @Override
+    public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /**
+     * Stops taking deliveries and waits up to {@code wait} for those in flight (retries included);
+     * what is still running then is interrupted and logged as given up.
+     */
+    public void close(Duration wait) {
+        closed = true;
+        var deadline = System.nanoTime() + wait.toNanos();
+        for (var delivery : List.copyOf(inFlight)) {
+            var left = deadline - System.nanoTime();
+            try {
+                if (left > 0) delivery.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        var abandoned = List.copyOf(inFlight);
+        if (!abandoned.isEmpty()) {
+            log.warn("{} webhook deliveries still in flight after {} s; given up", abandoned.size(), wait.toSeconds());
+            abandoned.forEach(Thread::interrupt);
+        }
+    }
+
+    /** Deliveries running now (tests and shutdown). */
+    public int inFlight() {
+        return inFlight.size();
     }
 
     private void deliver(String url, String secret, String kind, ObjectNode body) {

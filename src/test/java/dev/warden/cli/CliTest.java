@@ -129,6 +129,7 @@ class CliTest {
         try (var w = dev.warden.app.Warden.open(config, java.time.Clock.systemUTC())) {
             var olivia = new dev.warden.identity.Principal("tok_o", "olivia", dev.warden.identity.Role.OPERATOR, "default",
                     dev.warden.identity.Principal.Kind.TOKEN, List.of());
+            dev.warden.identity.Members.enrol(w.database(), w.users(), w.projects(), olivia);
             var outcome = w.engine().submit(dev.warden.engine.Intent.execute("fs.mkdir", Json.parse("{\"path\":\"asked\"}"),
                     olivia, dev.warden.engine.Origin.REST));
             id = ((dev.warden.engine.Outcome.PendingApproval) outcome).approvalId();
@@ -259,6 +260,19 @@ class CliTest {
         var second = warden("serve", "--port", "0", "--exit-when-ready");
         assertThat(second.exit()).isZero();
         assertThat(second.out()).doesNotContain("Created the first admin token").doesNotContain(secret);
+    }
+
+    @Test
+    void serveWarnsWhenARootHoldsTheDataDir() throws Exception {
+        var quiet = warden("serve", "--port", "0", "--exit-when-ready");
+        assertThat(quiet.err()).doesNotContain("Warning:");
+
+        data = Files.createDirectories(root.resolve(".warden"));
+        var warned = warden("serve", "--port", "0", "--exit-when-ready");
+        assertThat(warned.exit()).as(warned.err()).isZero();
+        assertThat(warned.err()).contains("Warning:  an allowed root contains " + data.toRealPath())
+                .contains("path_protected");
+        assertThat(warned.err()).contains("Warning:  an allowed root contains " + data.toRealPath().resolve("policy.yaml"));
     }
 
     @Test

@@ -188,6 +188,36 @@ class ApprovalsTest {
     }
 
     @Test
+    void aListenerThatThrowsBreaksNeitherOpeningNorVotingNorFinishing() {
+        var heard = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var store = new dev.warden.approval.ApprovalStore(w.warden.database(), w.clock, Duration.ofMinutes(5), event -> {
+            heard.add(event.kind());
+            throw new IllegalStateException("a stored secret cannot be decrypted");
+        });
+        var input = Json.parse("{\"path\":\"x\"}");
+        var opened = store.open(new dev.warden.approval.ApprovalStore.Request("fs.mkdir", input, "rest", OPERATOR, "low",
+                "why", "rule", null, 1));
+        assertThat(opened.status()).isEqualTo(ApprovalStatus.PENDING);
+
+        var voted = store.vote(opened.id(), ADMIN, Approval.Verdict.APPROVE, "ok");
+        assertThat(voted.status()).isEqualTo(ApprovalStatus.APPROVED);
+        assertThat(store.claim(opened.id(), OPERATOR, "fs.mkdir", input)).isTrue();
+        store.finish(opened.id(), Json.parse("{\"status\":\"done\"}"));
+        assertThat(store.find(opened.id()).orElseThrow().result()).isNotNull();
+
+        var denied = store.open(new dev.warden.approval.ApprovalStore.Request("fs.mkdir", input, "rest", OPERATOR, "low",
+                "why", "rule", null, 1));
+        assertThat(store.vote(denied.id(), ADMIN, Approval.Verdict.DENY, "no").status()).isEqualTo(ApprovalStatus.DENIED);
+        var lapsing = store.open(new dev.warden.approval.ApprovalStore.Request("fs.mkdir", input, "rest", OPERATOR, "low",
+                "why", "rule", null, 1));
+        w.clock.advance(Duration.ofMinutes(6));
+        assertThat(store.expireDue()).extracting(Approval::id).containsExactly(lapsing.id());
+        // Every change was still announced, each to a listener that failed.
+        assertThat(heard).containsExactly("approval.requested", "approval.decided", "approval.executed",
+                "approval.requested", "approval.decided", "approval.requested", "approval.expired");
+    }
+
+    @Test
     void aDenyRuleWinsOverApproveAndNoRequestIsOpened() throws Exception {
         Files.createDirectories(w.root.resolve("secrets"));
         // mkdir-needs-approval and no-secrets-dir both match: deny wins before any request is opened.

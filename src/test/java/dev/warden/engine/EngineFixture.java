@@ -82,6 +82,12 @@ final class EngineFixture implements AutoCloseable {
         warden = Warden.open(config, clock);
         engine = warden.engine();
         audit = new AuditQuery(warden.database());
+        for (var p : List.of(OPERATOR, ADMIN, VIEWER, FS_ONLY)) enrol(p);
+    }
+
+    /** Makes {@code p} a real token, user and member, so it still stands when an approved request of theirs runs. */
+    Principal enrol(Principal p) {
+        return dev.warden.identity.Members.enrol(warden.database(), warden.users(), warden.projects(), p);
     }
 
     Outcome submit(String actionId, Principal principal, String inputJson) {

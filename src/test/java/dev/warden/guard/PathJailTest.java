@@ -184,4 +184,56 @@ class PathJailTest {
         assertThat(viaAlias.roots()).containsExactly(root);
         assertThat(viaAlias.resolve(alias + "/f")).isEqualTo(root.resolve("f"));
     }
+
+    @Test
+    void protectedPathsInsideARootAreRefusedWithAHint() throws IOException {
+        var data = Files.createDirectories(root.resolve("data"));
+        Files.writeString(data.resolve("warden.db"), "db");
+        var policy = root.resolve("policy.yaml");
+        Files.writeString(policy, "version: 1\n");
+        var guarded = new PathJail(List.of(root), List.of(data, policy));
+
+        for (var path : List.of("data", "data/warden.db", "data/not-yet.txt", root + "/sub/../data/warden.db", "policy.yaml")) {
+            var e = refusal(() -> guarded.resolve(path));
+            assertThat(e.code()).as(path).isEqualTo("path_protected");
+            assertThat(e.kind()).isEqualTo(ErrorKind.REFUSED);
+            assertThat(e.hint()).contains("admin front");
+        }
+        // A sibling sharing the prefix is not protected; neither is the root that holds them.
+        assertThat(guarded.resolve("data2/x.txt")).isEqualTo(root.resolve("data2/x.txt"));
+        assertThat(guarded.resolve("policy.yaml.bak")).isEqualTo(root.resolve("policy.yaml.bak"));
+        assertThat(guarded.resolve(".")).isEqualTo(root);
+        assertThat(guarded.protectedInsideRoots()).containsExactly(data, policy);
+        assertThat(jail.protectedInsideRoots()).isEmpty();
+    }
+
+    @Test
+    void aSymlinkIntoAProtectedPathAndAnOpenThroughItAreRefused() throws IOException {
+        var data = Files.createDirectories(root.resolve("data"));
+        Files.writeString(data.resolve("secret.key"), "k");
+        var guarded = new PathJail(List.of(root), List.of(data));
+        Files.createSymbolicLink(root.resolve("link"), data);
+
+        assertThat(refusal(() -> guarded.resolve("link/secret.key")).code()).isEqualTo("path_protected");
+        assertThat(refusal(() -> guarded.recheck(data.resolve("secret.key"))).code()).isEqualTo("path_protected");
+        assertThat(refusal(() -> {
+            try (var ch = guarded.open(root.resolve("link/secret.key"), StandardOpenOption.READ)) {
+                ch.size();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).code()).isEqualTo("path_protected");
+    }
+
+    @Test
+    void aDirectoryHoldingAProtectedPathIsRefusedForRemovalButNotForReading() throws IOException {
+        var parent = Files.createDirectories(root.resolve("state"));
+        var data = Files.createDirectories(parent.resolve("warden"));
+        var guarded = new PathJail(List.of(root), List.of(data));
+
+        assertThat(guarded.resolve("state")).isEqualTo(parent);
+        assertThat(refusal(() -> guarded.refuseIfHoldsProtected(parent)).code()).isEqualTo("path_protected");
+        assertThat(refusal(() -> guarded.refuseIfHoldsProtected(root)).code()).isEqualTo("path_protected");
+        guarded.refuseIfHoldsProtected(Files.createDirectories(root.resolve("other")));
+    }
 }

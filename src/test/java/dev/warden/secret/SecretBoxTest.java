@@ -55,4 +55,34 @@ class SecretBoxTest {
         assertThat(SecretBox.open(source, null).open(fromEnv.seal("x", "c"), "c")).isEqualTo("x");
         assertThatThrownBy(fromEnv::rotate).hasMessageContaining(SecretBox.ENV);
     }
+
+    @Test
+    void aKeysetRotatedByAnotherProcessIsReadBeforeTheNextUse() {
+        var file = temp.resolve("shared.json");
+        var server = SecretBox.open(file, null);
+        var cli = SecretBox.open(file, null);
+        var old = server.seal("whsec_old", "webhook:ops");
+
+        // The CLI rotates and re-seals under the new primary key, which the server has never seen.
+        assertThat(cli.rotate()).isEqualTo(2);
+        var resealed = cli.seal(cli.open(old, "webhook:ops"), "webhook:ops");
+
+        assertThat(server.open(resealed, "webhook:ops")).isEqualTo("whsec_old");
+        assertThat(server.keys()).isEqualTo(2);
+        // The server now seals under the shared keyset: what it seals, a fresh reader of the file opens.
+        assertThat(SecretBox.open(file, null).open(server.seal("new", "c"), "c")).isEqualTo("new");
+        // And a rotation here builds on the keys from disk, so the CLI's key is kept.
+        assertThat(server.rotate()).isEqualTo(3);
+        assertThat(cli.open(resealed, "webhook:ops")).isEqualTo("whsec_old");
+        assertThat(cli.keys()).isEqualTo(3);
+    }
+
+    @Test
+    void aKeysetFileThatBecameUnreadableKeepsTheKeysInUse() throws Exception {
+        var file = temp.resolve("k.json");
+        var box = SecretBox.open(file, null);
+        var sealed = box.seal("x", "c");
+        Files.writeString(file, "{not a keyset");
+        assertThat(box.open(sealed, "c")).isEqualTo("x");
+    }
 }

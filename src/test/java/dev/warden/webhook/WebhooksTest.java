@@ -33,6 +33,7 @@ class WebhooksTest {
     Path temp;
 
     HttpServer receiver;
+    volatile long slowMillis;
     final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     Warden warden;
     Path root;
@@ -47,6 +48,20 @@ class WebhooksTest {
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
+        receiver.createContext("/slow", exchange -> {
+            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                Thread.sleep(slowMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.add(new Received(exchange.getRequestHeaders().getFirst("Warden-Event"),
+                    exchange.getRequestHeaders().getFirst("Warden-Signature"), body));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        // Slow answers must not queue behind each other in the receiver.
+        receiver.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         receiver.start();
         root = Files.createDirectories(temp.resolve("root"));
         var data = Files.createDirectories(temp.resolve("data"));
@@ -63,7 +78,7 @@ class WebhooksTest {
 
     @AfterEach
     void stop() {
-        warden.close();
+        if (warden != null) warden.close();
         receiver.stop(0);
     }
 
@@ -112,5 +127,43 @@ class WebhooksTest {
         var r = received.poll(10, TimeUnit.SECONDS);
         var t = r.signature().split(",")[0].substring(2);
         assertThat(r.signature()).endsWith("sha256=" + Webhooks.sign("my-own-secret", t + "." + r.body()));
+    }
+
+    @Test
+    void closingWardenWaitsForADeliveryInFlight() throws Exception {
+        slowMillis = 1_500;
+        warden.webhooks().set("default", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/slow", null);
+        warden.webhooks().send("default", "test.slow", Json.object().put("n", 1));
+        assertThat(warden.webhooks().inFlight()).isEqualTo(1);
+
+        var started = System.nanoTime();
+        warden.close();
+        var took = Duration.ofNanos(System.nanoTime() - started);
+        warden = null;
+
+        // Delivered before close returned: the receiver records only after its pause.
+        var r = received.poll();
+        assertThat(r).as("delivered before close returned").isNotNull();
+        assertThat(r.event()).isEqualTo("test.slow");
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1_000)).isLessThan(Webhooks.CLOSE_WAIT);
+    }
+
+    @Test
+    void closeWaitsNoLongerThanItsBoundAndThenTakesNoMoreDeliveries() throws Exception {
+        slowMillis = 3_000;
+        var webhooks = warden.webhooks();
+        webhooks.set("default", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/slow", null);
+        webhooks.send("default", "test.stuck", Json.object());
+
+        var started = System.nanoTime();
+        webhooks.close(Duration.ofMillis(300));
+        var took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofMillis(2_000));
+        assertThat(received).isEmpty();
+        webhooks.send("default", "test.after-close", Json.object());
+        assertThat(webhooks.inFlight()).isLessThanOrEqualTo(1);
+        Thread.sleep(3_500);
+        assertThat(received).extracting(Received::event).doesNotContain("test.after-close");
     }
 }

@@ -55,6 +55,8 @@ public final class CopyAction implements Action {
     private Plan plan(Fields in) {
         var from = jail.resolveExisting(in.text("from"));
         var to = jail.resolve(in.text("to"));
+        // A copy of a tree holding Warden's data would put its keys where they can be read.
+        jail.refuseIfHoldsProtected(from);
         if (to.startsWith(from)) {
             throw new ActionException(ErrorKind.BAD_INPUT, "copy_into_itself",
                     "Cannot copy " + from + " to " + to + ", which lies inside it.", "Choose a target outside " + from + ".");

@@ -57,6 +57,7 @@ public final class DeleteAction implements Action {
             path = jail.recheck(named.getParent()).resolve(named.getFileName().toString());
         }
         if (jail.isRootOrAbove(path)) throw FsErrors.refusedRoot(path);
+        jail.refuseIfHoldsProtected(path);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

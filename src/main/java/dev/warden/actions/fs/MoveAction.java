@@ -50,6 +50,7 @@ public final class MoveAction implements Action {
         var from = jail.resolveExisting(in.text("from"));
         var to = jail.resolve(in.text("to"));
         if (jail.isRootOrAbove(from)) throw FsErrors.refusedRoot(from);
+        jail.refuseIfHoldsProtected(from);
         if (to.startsWith(from)) {
             throw new ActionException(ErrorKind.BAD_INPUT, "move_into_itself",
                     "Cannot move " + from + " to " + to + ", which lies inside it.", "Choose a target outside " + from + ".");

@@ -107,6 +107,12 @@ public final class SearchAction implements Action {
                 }
 
                 @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    // Warden's own files are not the caller's to search, even inside a root.
+                    return jail.isProtected(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
                     state[1]++;
                     return FileVisitResult.CONTINUE;

@@ -97,6 +97,9 @@ final class PreviewCommit {
                         "The roots changed since the preview; run the command again with sandbox 'preview'.",
                         Json.object().put("path", change.path().toString()));
             }
+            // The sandbox hides the data dir, but a policy or config file inside a root is only read-only
+            // to the command if Warden's own files are; the commit must never write them.
+            jail.refuseIfHoldsProtected(change.path());
             if (change.kind() != FileChange.Kind.DELETED && change.type() == FileChange.Type.OTHER) {
                 throw new ActionException(ErrorKind.CONFLICT, "preview_unsupported",
                         "The preview created a special file (device, pipe or socket) at " + change.path()
