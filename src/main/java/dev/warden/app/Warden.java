@@ -13,6 +13,10 @@ import dev.warden.actions.memory.MemoryActions;
 import dev.warden.actions.sys.SystemActions;
 import dev.warden.system.ProcessTable;
 import dev.warden.system.SystemProbe;
+import dev.warden.agent.Agent;
+import dev.warden.agent.Chats;
+import dev.warden.llm.ProviderChain;
+import dev.warden.llm.ResilienceSettings;
 import dev.warden.memory.MemoryStore;
 import dev.warden.monitor.Alert;
 import dev.warden.monitor.AlertRule;
@@ -133,6 +137,7 @@ public final class Warden implements AutoCloseable {
     private final Telemetry telemetry;
     private final SelfTest selfTest;
     private final Thread sweeper;
+    private final Chats chats;
     private final Jobs jobs;
     private final Monitor monitor;
 
@@ -140,7 +145,7 @@ public final class Warden implements AutoCloseable {
                    TokenService tokens, UserService users, ProjectService projects, IdentityAdmin identityAdmin,
                    Journal journal, PathJail jail, Policies policy,
                    SecretBox secrets, Webhooks webhooks, Metrics metrics, Sandboxes sandboxes, Telemetry telemetry,
-                   SelfTest selfTest, Jobs jobs, Monitor monitor, Thread sweeper) {
+                   SelfTest selfTest, Jobs jobs, Monitor monitor, Thread sweeper, Chats chats) {
         this.config = config;
         this.db = db;
         this.audit = audit;
@@ -161,6 +166,7 @@ public final class Warden implements AutoCloseable {
         this.telemetry = telemetry;
         this.selfTest = selfTest;
         this.sweeper = sweeper;
+        this.chats = chats;
         this.jobs = jobs;
         this.monitor = monitor;
     }
@@ -210,7 +216,8 @@ public final class Warden implements AutoCloseable {
             actions.add(new PreviewDiscardAction(previews));
             var probe = new SystemProbe(clock);
             actions.addAll(SystemActions.all(probe, new ProcessTable(probe)));
-            actions.addAll(MemoryActions.all(new MemoryStore(db, clock)));
+            var memory = new MemoryStore(db, clock);
+            actions.addAll(MemoryActions.all(memory));
             var alertRules = AlertRule.compile(config.monitor().alerts());
             var registry = new ActionRegistry(actions);
             var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
@@ -237,10 +244,15 @@ public final class Warden implements AutoCloseable {
                 metrics.policyReloaded(reload.applied());
                 audit.append(reloadRecord(policy, project, reload, clock));
             });
+            // Without a configured model the agent still exists: its answer says how to configure one.
+            var models = ProviderChain.of(config.llm(), ResilienceSettings.defaults(), metrics);
+            var agent = new Agent(engine, models, p -> policy.forProject(p.project()).maxRisk(p.role()), memory,
+                    Agent.Settings.defaults());
+            var chats = new Chats(agent, db, clock);
             return new Warden(config, db, audit, engine, plans, approvals,
                     tokens, users, projects, new IdentityAdmin(users, projects, tokens, audit, clock),
                     journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
-                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs, monitor, sweeper);
+                    new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs, monitor, sweeper, chats);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -394,6 +406,11 @@ public final class Warden implements AutoCloseable {
                 new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
                 new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
                 telemetry.api(), selfTest::run, identityAdmin, jobs, monitor);
+    }
+
+    /** Conversations with Warden's own agent, as the person who asks. */
+    public Chats chats() {
+        return chats;
     }
 
     /** The machine's samples and the alert rules; {@code serve} starts it. */

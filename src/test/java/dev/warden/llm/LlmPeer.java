@@ -26,40 +26,40 @@ import tools.jackson.databind.node.ObjectNode;
  * Each request takes the next scripted {@link Turn}; when the script is empty it gets the fallback
  * (by default a 500 saying so). Every request is recorded for assertions.
  */
-final class LlmPeer implements AutoCloseable {
+public final class LlmPeer implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** What the peer does with one request. */
-    sealed interface Turn {}
+    public sealed interface Turn {}
 
     /** A tool call to answer with; {@code arguments} is sent as is, so it may be malformed JSON. */
-    record Call(String id, String name, String arguments) {}
+    public record Call(String id, String name, String arguments) {}
 
     /** A successful answer. */
-    record Reply(String text, List<Call> calls, int inputTokens, int outputTokens) implements Turn {}
+    public record Reply(String text, List<Call> calls, int inputTokens, int outputTokens) implements Turn {}
 
     /** An HTTP error, with a {@code Retry-After} header when {@code retryAfterSeconds} is not null. */
-    record Fail(int status, Integer retryAfterSeconds) implements Turn {}
+    public record Fail(int status, Integer retryAfterSeconds) implements Turn {}
 
     /** Waits, then plays {@code then}: a response beyond the client's time limit. */
-    record Slow(Duration delay, Turn then) implements Turn {}
+    public record Slow(Duration delay, Turn then) implements Turn {}
 
     /** Streams {@code reply} with a pause before each chunk: a stream that stalls halfway. */
-    record Trickle(Reply reply, Duration pause) implements Turn {}
+    public record Trickle(Reply reply, Duration pause) implements Turn {}
 
     /** One request as received. */
-    record Received(String path, Map<String, List<String>> headers, JsonNode body, long atNanos) {
-        String header(String name) {
+    public record Received(String path, Map<String, List<String>> headers, JsonNode body, long atNanos) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
         }
     }
 
-    static Reply text(String text) {
+    public static Reply text(String text) {
         return new Reply(text, List.of(), 10, 5);
     }
 
-    static Reply toolCall(String id, String name, String arguments) {
+    public static Reply toolCall(String id, String name, String arguments) {
         return new Reply(null, List.of(new Call(id, name, arguments)), 20, 8);
     }
 
@@ -68,7 +68,7 @@ final class LlmPeer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile Turn fallback = new Fail(500, null);
 
-    LlmPeer() throws IOException {
+    public LlmPeer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", ex -> handle(ex, false));
@@ -77,26 +77,26 @@ final class LlmPeer implements AutoCloseable {
     }
 
     /** The OpenAI-style base URL ({@code …/v1}); Anthropic's is the same host, with or without {@code /v1}. */
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    LlmPeer then(Turn... turns) {
+    public LlmPeer then(Turn... turns) {
         script.addAll(List.of(turns));
         return this;
     }
 
     /** What every request gets once the script is used up. */
-    LlmPeer otherwise(Turn turn) {
+    public LlmPeer otherwise(Turn turn) {
         fallback = turn;
         return this;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
-    int calls() {
+    public int calls() {
         return received.size();
     }
 

@@ -1,0 +1,335 @@
+package dev.warden.agent;
+
+import dev.warden.action.Action;
+import dev.warden.action.Risk;
+import dev.warden.agent.ChatSession.Call;
+import dev.warden.agent.ChatSession.Waiting;
+import dev.warden.agent.ChatSession.Work;
+import dev.warden.engine.Engine;
+import dev.warden.identity.Principal;
+import dev.warden.json.Json;
+import dev.warden.llm.LlmMessage;
+import dev.warden.llm.LlmRequest;
+import dev.warden.llm.LlmResponse;
+import dev.warden.llm.LlmUnavailableException;
+import dev.warden.llm.ProviderChain;
+import dev.warden.llm.ToolCall;
+import dev.warden.llm.ToolSpec;
+import dev.warden.memory.MemoryStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Warden's own agent: one more front over {@link Engine#submit}. The model proposes tool calls;
+ * each becomes an intent of the person who asked, under the same policy, confirmation and audit as
+ * any other client. Read-only calls run at once; calls above read are shown as a plan and run only
+ * after the person says yes; a confirmation the policy asks for is the person's too. Tool calls
+ * naming no action or failing their schema go back to the model with the errors, a bounded number
+ * of times; missing required fields are asked of the person, one at a time.
+ */
+public final class Agent {
+
+    /**
+     * @param maxSteps           actions run per message from the person
+     * @param maxStepsAutonomous the same for sessions no person watches step by step
+     * @param maxRepairs         tool calls per message the model may get wrong before the turn stops
+     * @param historyChars       the conversation's budget; older turns are summarised beyond it
+     * @param summaryChars       the budget of that summary
+     * @param resultChars        a tool result is cut to this for the model
+     */
+    public record Settings(int maxSteps, int maxStepsAutonomous, int maxRepairs, int historyChars, int summaryChars,
+                           int resultChars) {
+        public static Settings defaults() {
+            return new Settings(16, 6, 3, 48_000, 4_000, 8_000);
+        }
+    }
+
+    private final Engine engine;
+    private final ProviderChain models;
+    private final Function<Principal, Risk> ceiling;
+    private final MemoryStore memory;
+    private final Settings settings;
+    private final ToolNames names;
+    private final Steps steps;
+
+    /** {@code ceiling} is the highest risk a principal may run (its role's ceiling in its project's policy). */
+    public Agent(Engine engine, ProviderChain models, Function<Principal, Risk> ceiling, MemoryStore memory, Settings settings) {
+        this.engine = Objects.requireNonNull(engine);
+        this.models = Objects.requireNonNull(models);
+        this.ceiling = Objects.requireNonNull(ceiling);
+        this.memory = Objects.requireNonNull(memory);
+        this.settings = Objects.requireNonNull(settings);
+        this.names = new ToolNames(engine.registry());
+        this.steps = new Steps(engine);
+    }
+
+    /** A new conversation for {@code principal}; its id keys the session's taint too. */
+    public ChatSession open(String id, Principal principal, boolean autonomous) {
+        return new ChatSession(id, principal, autonomous, new Conversation(settings.historyChars(), settings.summaryChars()));
+    }
+
+    /** Handles one message from the person; events go to {@code events} as they happen. */
+    public void send(ChatSession session, String text, Consumer<AgentEvent> events) {
+        session.lock.lock();
+        try {
+            var turn = new Turn(session, events);
+            if (turn.answer(text)) turn.loop();
+        } finally {
+            session.lock.unlock();
+        }
+    }
+
+    /** The tools the model is offered: the actions this principal could ever run. */
+    List<ToolSpec> tools(Principal principal) {
+        var risk = ceiling.apply(principal);
+        var tools = new ArrayList<ToolSpec>();
+        for (Action action : engine.registry().all()) {
+            var spec = action.spec();
+            if (!principal.mayCall(spec.id()) || !risk.atLeast(action.lowestRisk())) continue;
+            var parameters = (ObjectNode) spec.inputSchema().deepCopy();
+            parameters.remove("$schema");
+            parameters.remove("$id");
+            parameters.remove("title");
+            tools.add(new ToolSpec(ToolNames.toolName(spec.id()), spec.description(), parameters));
+        }
+        return tools;
+    }
+
+    /** One message's handling: the state of this turn on top of the session's. */
+    private final class Turn {
+        private final ChatSession s;
+        private final Consumer<AgentEvent> events;
+        private final int limit;
+        private final List<Call> planned = new ArrayList<>();
+        private final List<AgentEvent.Step> plannedSteps = new ArrayList<>();
+        private int ran;
+        private int repairs;
+        private int rounds;
+
+        Turn(ChatSession session, Consumer<AgentEvent> events) {
+            this.s = session;
+            this.events = events;
+            this.limit = session.autonomous() ? settings.maxStepsAutonomous() : settings.maxSteps();
+        }
+
+        /** Applies the person's message to what the session waited for; false when the turn waits again. */
+        boolean answer(String text) {
+            var waiting = s.waiting;
+            s.waiting = null;
+            switch (waiting) {
+                case null -> s.conversation.user(text);
+                case Waiting.ForPlan plan -> {
+                    if (Replies.yes(text)) {
+                        plan.steps().forEach(c -> s.work.addLast(new Work.Run(c)));
+                    } else {
+                        plan.steps().forEach(c -> declined(c, text));
+                        abandonWork("the user declined the plan");
+                        if (!Replies.no(text)) s.conversation.user(text);
+                    }
+                }
+                case Waiting.ForConfirmation confirmation -> {
+                    if (Replies.yes(text)) {
+                        return run(confirmation.call(), confirmation.token());
+                    }
+                    declined(confirmation.call(), text);
+                    abandonWork("the user declined an earlier step");
+                    if (!Replies.no(text)) s.conversation.user(text);
+                }
+                case Waiting.ForField field -> {
+                    if (Replies.no(text)) {
+                        declined(field.call(), text);
+                        abandonWork("the user declined an earlier step");
+                        return true;
+                    }
+                    var value = Fields.parse(text, field);
+                    if (value == null) {
+                        ask(field);
+                        return false;
+                    }
+                    field.call().input().set(field.field(), value);
+                    s.work.addFirst(new Work.Check(field.call()));
+                }
+            }
+            return true;
+        }
+
+        void loop() {
+            while (true) {
+                if (!drain()) return;
+                if (!planned.isEmpty()) {
+                    events.accept(new AgentEvent.Plan(List.copyOf(plannedSteps)));
+                    s.waiting = new Waiting.ForPlan(List.copyOf(planned));
+                    events.accept(new AgentEvent.Waiting("plan"));
+                    return;
+                }
+                if (ran >= limit || rounds > limit + settings.maxRepairs()) {
+                    events.accept(new AgentEvent.Failed("step_limit", "Stopped after " + ran + " steps in this turn (the limit is "
+                            + limit + ").", "Say \"continue\" to let it go on, or give a narrower task."));
+                    return;
+                }
+                LlmResponse response;
+                try {
+                    rounds++;
+                    response = models.chat(new LlmRequest(request(), tools(s.principal())));
+                } catch (LlmUnavailableException e) {
+                    events.accept(new AgentEvent.Failed("llm_unavailable", e.getMessage(),
+                            "Actions still work without the model: ./warden run ACTION, REST /v1/actions, or an MCP client."));
+                    return;
+                }
+                s.usage = s.usage.plus(response.usage());
+                s.conversation.add(LlmMessage.Assistant.of(response));
+                if (!response.text().isBlank()) events.accept(new AgentEvent.Text(response.text()));
+                if (!response.hasToolCalls()) {
+                    events.accept(new AgentEvent.Done(response.text(), s.usage, response.provider(), response.model(), ran));
+                    return;
+                }
+                for (var toolCall : response.toolCalls()) accept(toolCall);
+                if (repairs > settings.maxRepairs()) {
+                    abandonWork("the model's tool calls kept failing validation");
+                    events.accept(new AgentEvent.Failed("model_tool_errors", "The model called tools wrongly " + repairs
+                            + " times in this turn; stopped.", "Rephrase the task, or run the action yourself with ./warden run."));
+                    return;
+                }
+            }
+        }
+
+        private LlmMessage.SystemPrompt systemPrompt() {
+            var p = s.principal();
+            var facts = memory.list(p.name(), p.project(), null, MemoryStore.MAX_FACTS);
+            return new LlmMessage.SystemPrompt(Prompts.system(p, facts, s.conversation.summary(), s.recent));
+        }
+
+        private List<LlmMessage> request() {
+            var messages = new ArrayList<LlmMessage>();
+            messages.add(systemPrompt());
+            messages.addAll(s.conversation.messages());
+            return messages;
+        }
+
+        /** A tool call from the model: mapped, parsed and queued, or sent back with what is wrong. */
+        private void accept(ToolCall toolCall) {
+            var actionId = names.actionId(toolCall.name());
+            if (actionId.isEmpty()) {
+                repairs++;
+                reply(toolCall.id(), toolCall.name(), "error", Json.object().put("code", "unknown_tool")
+                        .put("message", "There is no tool named " + toolCall.name() + ".")
+                        .put("hint", "Use one of the tools you were given, spelled exactly as listed."));
+                return;
+            }
+            var args = toolCall.parsedArguments();
+            if (args.isEmpty()) {
+                repairs++;
+                reply(toolCall.id(), toolCall.name(), "error", Json.object().put("code", "invalid_arguments")
+                        .put("message", toolCall.argumentsError().orElse("the arguments are not a JSON object"))
+                        .put("hint", "Send the arguments as one JSON object matching the tool's parameters."));
+                return;
+            }
+            s.work.addLast(new Work.Check(new Call(toolCall.id(), toolCall.name(), actionId.get(), (ObjectNode) args.get())));
+        }
+
+        /** Works through the queue; false when the turn stopped to ask the person something. */
+        private boolean drain() {
+            while (!s.work.isEmpty()) {
+                if (ran >= limit) {
+                    abandonWork("the turn's step limit was reached");
+                    return true;
+                }
+                var next = s.work.removeFirst();
+                boolean going = switch (next) {
+                    case Work.Check check -> check(check.call());
+                    case Work.Run run -> run(run.call(), null);
+                };
+                if (!going) return false;
+            }
+            return true;
+        }
+
+        private boolean check(Call call) {
+            var action = engine.registry().find(call.actionId()).orElseThrow();
+            var missing = Fields.missing(action.spec().inputSchema(), call.input());
+            if (missing.isPresent()) {
+                var field = Fields.waiting(call, action.spec().inputSchema(), missing.get());
+                s.waiting = field;
+                ask(field);
+                return false;
+            }
+            var judged = steps.judge(call, s);
+            switch (judged) {
+                case Steps.Judged.Read read -> {
+                    return run(call, null);
+                }
+                case Steps.Judged.AboveRead above -> {
+                    planned.add(call);
+                    plannedSteps.add(new AgentEvent.Step(planned.size(), call.actionId(), call.input(), above.risk().id(), above.preview()));
+                }
+                case Steps.Judged.Refused refused -> {
+                    if (refused.repairable()) repairs++;
+                    reply(call, refused.status(), refused.detail());
+                }
+            }
+            return true;
+        }
+
+        /** Runs one call as the person; false when it now waits for their confirmation. */
+        private boolean run(Call call, String confirmToken) {
+            int index = ++s.stepCounter;
+            events.accept(new AgentEvent.StepStarted(index, call.actionId(), call.input()));
+            var ran = steps.run(call, s, confirmToken);
+            switch (ran) {
+                case Steps.Ran.Finished f -> {
+                    this.ran++;
+                    if (f.repairable()) repairs++;
+                    events.accept(new AgentEvent.StepFinished(index, call.actionId(), f.status(), f.detail(), f.auditSeq()));
+                    if (f.approvalId() != null) events.accept(new AgentEvent.ApprovalPending(call.actionId(), f.approvalId(), f.reason()));
+                    s.recent.addLast(Prompts.recent(call.actionId(), call.input(), f.status()));
+                    while (s.recent.size() > 10) s.recent.removeFirst();
+                    reply(call, f.status(), f.detail());
+                    return true;
+                }
+                case Steps.Ran.NeedsConfirmation n -> {
+                    events.accept(new AgentEvent.StepFinished(index, call.actionId(), "needs_confirmation", n.preview(), n.auditSeq()));
+                    events.accept(new AgentEvent.ConfirmationNeeded(call.actionId(), call.input(), n.reason(), n.preview()));
+                    s.waiting = new Waiting.ForConfirmation(call, n.token());
+                    events.accept(new AgentEvent.Waiting("confirmation"));
+                    return false;
+                }
+            }
+        }
+
+        private void ask(Waiting.ForField field) {
+            events.accept(new AgentEvent.Question(Fields.question(field), field.options()));
+            events.accept(new AgentEvent.Waiting("field"));
+        }
+
+        private void declined(Call call, String said) {
+            reply(call, "declined", Json.object().put("code", "declined_by_user")
+                    .put("message", "The user did not agree to this step; nothing ran.").put("userSaid", said));
+        }
+
+        /** Answers every call still queued, so the model's history has no call without its result. */
+        private void abandonWork(String why) {
+            for (var work : s.work) {
+                var call = switch (work) {
+                    case Work.Check c -> c.call();
+                    case Work.Run r -> r.call();
+                };
+                reply(call, "not_run", Json.object().put("code", "not_run").put("message", "Not run: " + why + "."));
+            }
+            s.work.clear();
+        }
+
+        private void reply(Call call, String status, JsonNode body) {
+            reply(call.id(), call.toolName(), status, body);
+        }
+
+        private void reply(String callId, String toolName, String status, JsonNode body) {
+            var action = names.actionId(toolName).orElse(toolName);
+            s.conversation.add(new LlmMessage.ToolResult(callId, toolName, Prompts.result(action, status, body, settings.resultChars())));
+        }
+    }
+}

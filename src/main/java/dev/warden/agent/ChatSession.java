@@ -1,0 +1,103 @@
+package dev.warden.agent;
+
+import dev.warden.identity.Principal;
+import dev.warden.llm.TokenUsage;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One conversation with the agent: who it acts for, its bounded history, the tool calls still to
+ * run, and what it waits for from the person. One message is handled at a time.
+ */
+public final class ChatSession {
+
+    /** A tool call the model made, mapped to an action. {@code id} is the model's call id. */
+    record Call(String id, String toolName, String actionId, ObjectNode input) {}
+
+    /** Work left in this turn, done in order before the model is asked again. */
+    sealed interface Work {
+        /** Check a call: missing fields, then its risk (read runs, above read joins the plan). */
+        record Check(Call call) implements Work {}
+
+        /** Run a call the person agreed to (or a read). */
+        record Run(Call call) implements Work {}
+    }
+
+    /** What the turn stopped to ask the person. */
+    sealed interface Waiting {
+        String kind();
+
+        record ForPlan(List<Call> steps) implements Waiting {
+            public String kind() {
+                return "plan";
+            }
+        }
+
+        record ForConfirmation(Call call, String token) implements Waiting {
+            public String kind() {
+                return "confirmation";
+            }
+        }
+
+        record ForField(Call call, String field, JsonNode schema, List<String> options) implements Waiting {
+            public String kind() {
+                return "field";
+            }
+        }
+    }
+
+    private final String id;
+    private final Principal principal;
+    private final boolean autonomous;
+    final Conversation conversation;
+    final Deque<Work> work = new ArrayDeque<>();
+    final Deque<String> recent = new ArrayDeque<>();
+    final ReentrantLock lock = new ReentrantLock();
+    Waiting waiting;
+    TokenUsage usage = TokenUsage.NONE;
+    int stepCounter;
+
+    ChatSession(String id, Principal principal, boolean autonomous, Conversation conversation) {
+        this.id = Objects.requireNonNull(id);
+        this.principal = Objects.requireNonNull(principal);
+        this.autonomous = autonomous;
+        this.conversation = conversation;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    /** Fewer steps per turn, for a front that runs without a person watching each step. */
+    public boolean autonomous() {
+        return autonomous;
+    }
+
+    /** What the session waits for ({@code plan}, {@code confirmation}, {@code field}), or null. */
+    public String waitingFor() {
+        return waiting == null ? null : waiting.kind();
+    }
+
+    /** Tokens spent by this session so far. */
+    public TokenUsage usage() {
+        return usage;
+    }
+
+    /** The history's size and how many turns were summarised away: a session must stay bounded. */
+    public int historyChars() {
+        return conversation.sizeChars();
+    }
+
+    public int droppedTurns() {
+        return conversation.droppedTurns();
+    }
+}
