@@ -1,5 +1,6 @@
 package dev.warden.e2e;
 
+import dev.warden.testing.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.api.rest.RestServer;
@@ -18,11 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -165,31 +163,4 @@ final class E2eFixture implements AutoCloseable {
         warden.close();
     }
 
-    /** A clock the test moves forward by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.warden.engine;
 
+import dev.warden.testing.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.app.Warden;
@@ -15,11 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -156,31 +154,4 @@ final class EngineFixture implements AutoCloseable {
         warden.close();
     }
 
-    /** A clock the test moves forward by hand: token expiry without sleeping. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

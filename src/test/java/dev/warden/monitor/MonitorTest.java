@@ -1,5 +1,6 @@
 package dev.warden.monitor;
 
+import dev.warden.testing.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +9,6 @@ import dev.warden.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,32 +16,10 @@ import tools.jackson.databind.JsonNode;
 
 /** Alert rules over hand-made samples and a clock the test moves: pending, firing, resolved, and errors that change nothing. */
 class MonitorTest {
-    static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-01-05T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
 
     record Change(String event, Alert alert) {}
 
-    final MovableClock clock = new MovableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-01-05T10:00:00Z"));
     final List<Change> changes = new ArrayList<>();
 
     Monitor monitor(AlertSpec... specs) {

@@ -1,8 +1,8 @@
 package dev.warden.webhook;
 
+import dev.warden.testing.WebhookReceiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.warden.app.Warden;
 import dev.warden.config.WardenConfig;
 import dev.warden.engine.Intent;
@@ -11,15 +11,11 @@ import dev.warden.engine.Outcome;
 import dev.warden.identity.Principal;
 import dev.warden.identity.Role;
 import dev.warden.json.Json;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,42 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A real HTTP receiver hears of an approval's request, decision and execution, each signed with the project's secret. */
 class WebhooksTest {
-    record Received(String event, String signature, String body) {}
 
     @TempDir
     Path temp;
 
-    HttpServer receiver;
-    volatile long slowMillis;
-    final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    WebhookReceiver receiver;
     Warden warden;
     Path root;
 
     @BeforeEach
     void start() throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(exchange.getRequestHeaders().getFirst("Warden-Event"),
-                    exchange.getRequestHeaders().getFirst("Warden-Signature"), body));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.createContext("/slow", exchange -> {
-            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            try {
-                Thread.sleep(slowMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            received.add(new Received(exchange.getRequestHeaders().getFirst("Warden-Event"),
-                    exchange.getRequestHeaders().getFirst("Warden-Signature"), body));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        // Slow answers must not queue behind each other in the receiver.
-        receiver.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-        receiver.start();
+        receiver = new WebhookReceiver();
         root = Files.createDirectories(temp.resolve("root"));
         var data = Files.createDirectories(temp.resolve("data"));
         Files.writeString(data.resolve("policy.yaml"), """
@@ -79,12 +50,12 @@ class WebhooksTest {
     @AfterEach
     void stop() {
         if (warden != null) warden.close();
-        receiver.stop(0);
+        receiver.close();
     }
 
     @Test
     void eachStepOfAnApprovalIsDeliveredSigned() throws Exception {
-        var secret = warden.webhooks().set("default", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", null).secret();
+        var secret = warden.webhooks().set("default", receiver.url(), null).secret();
         assertThat(secret).startsWith("whsec_");
         var olivia = new Principal("tok_o", "olivia", Role.OPERATOR, "default", Principal.Kind.TOKEN, List.of());
         var held = (Outcome.PendingApproval) warden.engine().submit(
@@ -92,13 +63,13 @@ class WebhooksTest {
         var bea = new Principal("tok_b", "bea", Role.ADMIN, "default", Principal.Kind.TOKEN, List.of());
         warden.approvals().approve(bea, held.approvalId(), "ok", Origin.REST);
 
-        var events = new java.util.ArrayList<Received>();
+        var events = new java.util.ArrayList<WebhookReceiver.Received>();
         for (int i = 0; i < 3; i++) {
-            var r = received.poll(10, TimeUnit.SECONDS);
+            var r = receiver.poll(Duration.ofSeconds(10));
             assertThat(r).as("delivery %d", i).isNotNull();
             events.add(r);
         }
-        assertThat(events).extracting(Received::event)
+        assertThat(events).extracting(WebhookReceiver.Received::event)
                 .containsExactlyInAnyOrder("approval.requested", "approval.decided", "approval.executed");
         for (var e : events) {
             var parts = e.signature().split(",");
@@ -117,22 +88,22 @@ class WebhooksTest {
 
     @Test
     void rotatingTheKeyResealsStoredSecretsThatStillWork() throws Exception {
-        var url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        var url = receiver.url();
         var secret = warden.webhooks().set("default", url, "my-own-secret").secret();
         assertThat(secret).isEqualTo("my-own-secret");
         assertThat(warden.secrets().rotate()).isEqualTo(2);
         assertThat(warden.webhooks().reseal()).isEqualTo(1);
         var olivia = new Principal("tok_o", "olivia", Role.OPERATOR, "default", Principal.Kind.TOKEN, List.of());
         warden.engine().submit(Intent.execute("fs.mkdir", Json.parse("{\"path\":\"e\"}"), olivia, Origin.REST));
-        var r = received.poll(10, TimeUnit.SECONDS);
+        var r = receiver.poll(Duration.ofSeconds(10));
         var t = r.signature().split(",")[0].substring(2);
         assertThat(r.signature()).endsWith("sha256=" + Webhooks.sign("my-own-secret", t + "." + r.body()));
     }
 
     @Test
     void closingWardenWaitsForADeliveryInFlight() throws Exception {
-        slowMillis = 1_500;
-        warden.webhooks().set("default", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/slow", null);
+        receiver.slowness(Duration.ofMillis(1_500));
+        warden.webhooks().set("default", receiver.slowUrl(), null);
         warden.webhooks().send("default", "test.slow", Json.object().put("n", 1));
         assertThat(warden.webhooks().inFlight()).isEqualTo(1);
 
@@ -142,7 +113,7 @@ class WebhooksTest {
         warden = null;
 
         // Delivered before close returned: the receiver records only after its pause.
-        var r = received.poll();
+        var r = receiver.received().poll();
         assertThat(r).as("delivered before close returned").isNotNull();
         assertThat(r.event()).isEqualTo("test.slow");
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1_000)).isLessThan(Webhooks.CLOSE_WAIT);
@@ -150,9 +121,9 @@ class WebhooksTest {
 
     @Test
     void closeWaitsNoLongerThanItsBoundAndThenTakesNoMoreDeliveries() throws Exception {
-        slowMillis = 3_000;
+        receiver.slowness(Duration.ofMillis(3_000));
         var webhooks = warden.webhooks();
-        webhooks.set("default", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/slow", null);
+        webhooks.set("default", receiver.slowUrl(), null);
         webhooks.send("default", "test.stuck", Json.object());
 
         var started = System.nanoTime();
@@ -160,10 +131,10 @@ class WebhooksTest {
         var took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofMillis(2_000));
-        assertThat(received).isEmpty();
+        assertThat(receiver.received()).isEmpty();
         webhooks.send("default", "test.after-close", Json.object());
         assertThat(webhooks.inFlight()).isLessThanOrEqualTo(1);
         Thread.sleep(3_500);
-        assertThat(received).extracting(Received::event).doesNotContain("test.after-close");
+        assertThat(receiver.received()).extracting(WebhookReceiver.Received::event).doesNotContain("test.after-close");
     }
 }

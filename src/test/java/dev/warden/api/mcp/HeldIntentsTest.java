@@ -1,16 +1,14 @@
 package dev.warden.api.mcp;
 
+import dev.warden.testing.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.engine.Intent;
 import dev.warden.engine.Origin;
 import dev.warden.identity.Principal;
 import dev.warden.json.Json;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class HeldIntentsTest {
@@ -24,7 +22,7 @@ class HeldIntentsTest {
         assertThat(held.find("t1")).contains(intent);
         assertThat(held.find("other")).isEmpty();
 
-        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertThat(held.find("t1")).isEmpty();
         assertThat(held.size()).isZero();
     }
@@ -42,26 +40,4 @@ class HeldIntentsTest {
         assertThat(held.find("t3")).isPresent();
     }
 
-    private static final class MovableClock extends Clock {
-        Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
