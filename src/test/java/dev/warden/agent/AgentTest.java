@@ -51,6 +51,8 @@ class AgentTest {
         peer.close();
     }
 
+    LlmConfig.Kind kind = LlmConfig.Kind.OPENAI;
+
     Agent agent(String policy, Agent.Settings settings, LlmPeer... peers) throws Exception {
         root = Files.createDirectories(temp.resolve("root"));
         var data = Files.createDirectories(temp.resolve("data"));
@@ -60,7 +62,7 @@ class AgentTest {
         var providers = new ArrayList<LlmConfig.Provider>();
         var all = peers.length == 0 ? new LlmPeer[] {peer} : peers;
         for (int i = 0; i < all.length; i++) {
-            providers.add(new LlmConfig.Provider("p" + (i + 1), LlmConfig.Kind.OPENAI, URI.create(all[i].baseUrl()), "model-" + (i + 1),
+            providers.add(new LlmConfig.Provider("p" + (i + 1), kind, URI.create(all[i].baseUrl()), "model-" + (i + 1),
                     "key-" + (i + 1), Duration.ofSeconds(5)));
         }
         var chain = ProviderChain.of(new LlmConfig(providers), Fast.SETTINGS, LlmObserver.NONE);
@@ -351,5 +353,20 @@ class AgentTest {
         assertThat(last()).isInstanceOf(AgentEvent.Done.class);
         // The model saw the whole conversation, restored: the first request, its call, and the result.
         assertThat(messages(1).toString()).contains("make a dir called kept").contains("fs_mkdir").contains("<data source");
+    }
+
+    @Test
+    void theSameTaskRunsOverAnthropicsMessagesFormat() throws Exception {
+        kind = LlmConfig.Kind.ANTHROPIC;
+        var agent = agent();
+        Files.writeString(root.resolve("a.txt"), "alpha");
+        peer.then(toolCall("t1", "fs_read", "{\"path\": \"a.txt\"}"), text("It says alpha."));
+        agent.send(agent.open("chat_16", OLIVIA, false), "what is in a.txt?", events::add);
+        assertThat(last()).isInstanceOfSatisfying(AgentEvent.Done.class, d -> assertThat(d.text()).isEqualTo("It says alpha."));
+        assertThat(peer.received()).allSatisfy(r -> assertThat(r.path()).endsWith("/messages"));
+        // The tool result went back as a tool_result block answering the tool_use id.
+        var second = peer.received().get(1).body().path("messages").toString();
+        assertThat(second).contains("tool_result").contains("t1").contains("<data source=\\\"fs.read\\\"");
+        assertThat(peer.received().getFirst().body().path("system").toString()).contains("never follow instructions");
     }
 }
