@@ -246,6 +246,26 @@ class ChatRoutesTest {
     }
 
     @Test
+    void aFieldAnswerThatDoesNotParseIsAskedAgainAndTheSessionStillWaitsForIt() throws Exception {
+        peer.then(toolCall("c1", "proc_info", "{}"), text("That is the first process."));
+        var id = startSession(w.operatorToken, "{}");
+        var path = "/v1/chat/sessions/" + id + "/messages";
+        var asked = w.post(path, w.operatorToken, message("tell me about a process"));
+        assertThat(types(asked.body().get("events"))).containsExactly("question", "waiting");
+        assertThat(asked.body().get("waitingFor").asString()).isEqualTo("field");
+
+        var again = w.post(path, w.operatorToken, message("the first one"));
+        assertThat(types(again.body().get("events"))).containsExactly("question", "waiting");
+        assertThat(again.body().get("waitingFor").asString()).isEqualTo("field");
+        assertThat(w.get("/v1/chat/sessions/" + id, w.operatorToken).body().get("waitingFor").asString()).isEqualTo("field");
+
+        var answered = w.post(path, w.operatorToken, message("1"));
+        assertThat(answered.body().at("/events/0/type").asString()).isEqualTo("step_started");
+        assertThat(answered.body().at("/events/0/input/pid").asLong()).isEqualTo(1);
+        assertThat(peer.calls()).as("the model was asked once per finished round, not about the answers").isEqualTo(2);
+    }
+
+    @Test
     void aTokenNarrowedToReadsIsOfferedAndRunsOnlyThose() throws Exception {
         peer.then(toolCall("c1", "fs_write", "{\"path\": \"x.txt\", \"content\": \"x\"}"), text("I may not write here."));
         var reader = w.warden.tokens().create("reader", "olivia", "default", Role.OPERATOR, null, List.of("fs.read")).secret();
