@@ -34,6 +34,7 @@ final class ChatRoutes {
     private static final Logger log = LoggerFactory.getLogger(ChatRoutes.class);
     static final int MAX_TEXT = 20_000;
     static final int MAX_TITLE = 200;
+    private static final Set<String> SESSION_FIELDS = Set.of("title", "autonomous");
     /** A model call may take a minute with retries; proxies drop connections silent for much less. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
@@ -55,7 +56,7 @@ final class ChatRoutes {
         if (body.isEmpty()) return;
         var errors = new ArrayList<Outcome.FieldError>();
         for (var name : body.get().propertyNames()) {
-            if (!Set.of("title", "autonomous").contains(name)) errors.add(new Outcome.FieldError("/" + name, "unknown field"));
+            if (!SESSION_FIELDS.contains(name)) errors.add(new Outcome.FieldError("/" + name, "unknown field"));
         }
         var title = body.get().get("title");
         if (title != null && !title.isNull() && (!title.isString() || title.asString().length() > MAX_TITLE)) {

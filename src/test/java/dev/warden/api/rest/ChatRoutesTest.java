@@ -42,7 +42,7 @@ class ChatRoutesTest {
     void start() throws Exception {
         peer = new LlmPeer();
         var llm = new LlmConfig(List.of(new LlmConfig.Provider("peer", LlmConfig.Kind.OPENAI, URI.create(peer.baseUrl()), "model-1",
-                "key-1", Duration.ofSeconds(10))));
+                "key-1", Duration.ofSeconds(25))));
         w = new RestFixture(temp, null, 1 << 20, MonitorConfig.defaults(), llm);
     }
 
@@ -67,6 +67,11 @@ class ChatRoutesTest {
 
     /** Sends a message asking for server-sent events and reads the stream to its end. */
     List<Event> stream(String id, String token, String text) throws Exception {
+        return stream(id, token, text, new ArrayList<>());
+    }
+
+    /** The same, also collecting every line read into {@code lines}, comments included. */
+    List<Event> stream(String id, String token, String text, List<String> raw) throws Exception {
         var request = HttpRequest.newBuilder(w.uri("/v1/chat/sessions/" + id + "/messages"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
@@ -79,6 +84,7 @@ class ChatRoutesTest {
             String type = null;
             for (var iterator = lines.iterator(); iterator.hasNext(); ) {
                 var line = iterator.next();
+                raw.add(line);
                 if (line.startsWith("event: ")) type = line.substring(7);
                 if (line.startsWith("data: ")) {
                     var data = Json.parse(line.substring(6));
@@ -275,6 +281,17 @@ class ChatRoutesTest {
         var offered = peer.received().getFirst().body().path("tools").valueStream().map(t -> t.at("/function/name").asString()).toList();
         assertThat(offered).containsExactly("fs_read");
         assertThat(w.root.resolve("x.txt")).doesNotExist();
+    }
+
+    @Test
+    void aLongModelCallKeepsTheStreamAliveWithComments() throws Exception {
+        peer.then(new LlmPeer.Slow(Duration.ofSeconds(16), text("Sorry for the wait.")));
+        var id = startSession(w.operatorToken, "{}");
+        var lines = new ArrayList<String>();
+        var events = stream(id, w.operatorToken, "hello", lines);
+        assertThat(types(events)).containsExactly("text", "done");
+        assertThat(lines).contains(": keepalive");
+        assertThat(lines.indexOf(": keepalive")).isLessThan(lines.indexOf("event: text"));
     }
 
     @Test
