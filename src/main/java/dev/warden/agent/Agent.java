@@ -148,6 +148,8 @@ public final class Agent {
                     }
                     var value = Fields.parse(text, field);
                     if (value == null) {
+                        // Still waiting for this field: the next reply answers the same question.
+                        s.waiting = field;
                         ask(field);
                         return false;
                     }

@@ -119,16 +119,34 @@ public final class Chats {
             ps.setString(2, principal.project());
             var list = new ArrayList<Summary>();
             try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    var waiting = Json.parse(rs.getString(6)).path("waiting").path("kind").asString(null);
-                    list.add(new Summary(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, Instant.parse(rs.getString(4)),
-                            Instant.parse(rs.getString(5)), waiting));
-                }
+                while (rs.next()) list.add(summary(rs));
             }
             return list;
         } catch (SQLException e) {
             throw new IllegalStateException("chat store: " + e.getMessage(), e);
         }
+    }
+
+    /** Session {@code id} as listed, if it is this principal's user's in its project; empty for anyone else's. */
+    public Optional<Summary> summary(String id, Principal principal) {
+        try (var c = db.connection(); var ps = c.prepareStatement("""
+                SELECT id, title, autonomous, created_at, updated_at, state FROM chat_sessions
+                WHERE id = ? AND user_name = ? AND project = ?""")) {
+            ps.setString(1, id);
+            ps.setString(2, principal.name());
+            ps.setString(3, principal.project());
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(summary(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("chat store: " + e.getMessage(), e);
+        }
+    }
+
+    private static Summary summary(java.sql.ResultSet rs) throws SQLException {
+        var waiting = Json.parse(rs.getString(6)).path("waiting").path("kind").asString(null);
+        return new Summary(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, Instant.parse(rs.getString(4)),
+                Instant.parse(rs.getString(5)), waiting);
     }
 
     private void save(ChatSession session) {

@@ -405,7 +405,7 @@ public final class Warden implements AutoCloseable {
         return new dev.warden.api.rest.RestServer.Dependencies(engine, plans, approvals, tokens,
                 new dev.warden.audit.AuditQuery(db), this::policyStatus, webhooks,
                 new dev.warden.api.rest.RestServer.Health(this::readiness, metrics::scrape, System.getenv("WARDEN_METRICS_TOKEN")),
-                telemetry.api(), selfTest::run, identityAdmin, jobs, monitor);
+                telemetry.api(), selfTest::run, identityAdmin, jobs, monitor, chats);
     }
 
     /** Conversations with Warden's own agent, as the person who asks. */

@@ -49,6 +49,7 @@ public final class OpenApiDocument {
                 "Drops a preview's changes (the same as preview.discard); no real file was touched."));
         // Agents follow their own held requests; approving is for people, so it is not offered here.
         paths.putObject("/v1/approvals/{approvalId}").set("get", approvalOperation());
+        chatPaths(paths);
 
         var components = doc.putObject("components");
         var scheme = components.putObject("securitySchemes").putObject("bearerAuth");
@@ -57,6 +58,8 @@ public final class OpenApiDocument {
         var schemas = components.putObject("schemas");
         schemas.set("Problem", problemSchema());
         schemas.set("Held", heldSchema());
+        schemas.set("ChatSession", chatSessionSchema());
+        schemas.set("ChatEvent", chatEventSchema());
         return doc;
     }
 
@@ -185,6 +188,142 @@ public final class OpenApiDocument {
         props.putObject("result").put("type", "object");
         problem(responses, "404", "No such request, or not yours to see.");
         return op;
+    }
+
+    /** Warden's own agent, for clients that hand a person's request to it rather than call actions themselves. */
+    private static void chatPaths(ObjectNode paths) {
+        var sessions = paths.putObject("/v1/chat/sessions");
+        var create = chatOperation("createChatSession", "Start a chat with Warden's agent",
+                "Starts a conversation with Warden's own agent, acting as the caller under the same policy and audit.", false);
+        var createBody = create.putObject("requestBody");
+        createBody.put("required", false);
+        var createSchema = createBody.putObject("content").putObject("application/json").putObject("schema");
+        createSchema.put("type", "object").put("additionalProperties", false);
+        var createProps = createSchema.putObject("properties");
+        createProps.putObject("title").put("type", "string").put("maxLength", ChatRoutes.MAX_TITLE);
+        createProps.putObject("autonomous").put("type", "boolean")
+                .put("description", "Fewer steps per message, for sessions no person watches step by step.");
+        var created = responses(create).putObject("201");
+        created.put("description", "Started; Location names the session.");
+        var createdSchema = created.putObject("content").putObject("application/json").putObject("schema");
+        createdSchema.put("type", "object");
+        var createdProps = createdSchema.putObject("properties");
+        createdProps.putObject("id").put("type", "string");
+        createdProps.putObject("title").put("type", "string");
+        createdProps.putObject("autonomous").put("type", "boolean");
+        createdProps.putObject("createdAt").put("type", "string").put("format", "date-time");
+        createdSchema.putArray("required").add("id").add("title").add("autonomous").add("createdAt");
+        problem(responses(create), "422", "Unknown fields, or a field of the wrong type; errors[] says which.");
+        sessions.set("post", create);
+
+        var list = chatOperation("listChatSessions", "List your chat sessions",
+                "The caller's own chat sessions in its project, most recently used first.", false);
+        var listSchema = ok(list, "Your sessions.");
+        listSchema.put("type", "object");
+        var items = listSchema.putObject("properties").putObject("sessions");
+        items.put("type", "array");
+        items.putObject("items").put("$ref", "#/components/schemas/ChatSession");
+        sessions.set("get", list);
+
+        var get = chatOperation("getChatSession", "Read a chat session",
+                "One of the caller's chat sessions, with what it waits for (plan, confirmation, field) if anything.", false);
+        sessionIdParameter(get);
+        ok(get, "The session.").put("$ref", "#/components/schemas/ChatSession");
+        problem(responses(get), "404", "No such session of yours (chat_not_found).");
+        paths.putObject("/v1/chat/sessions/{sessionId}").set("get", get);
+
+        var send = chatOperation("sendChatMessage", "Send a message to a chat session",
+                "One message, and the agent's turn: reads run at once; changes are shown as a plan and run after a reply of yes. "
+                        + "With Accept: text/event-stream the events stream as they happen.", true);
+        sessionIdParameter(send);
+        var sendBody = send.putObject("requestBody");
+        sendBody.put("required", true);
+        var sendSchema = sendBody.putObject("content").putObject("application/json").putObject("schema");
+        sendSchema.put("type", "object").put("additionalProperties", false);
+        sendSchema.putObject("properties").putObject("text").put("type", "string").put("minLength", 1).put("maxLength", ChatRoutes.MAX_TEXT);
+        sendSchema.putArray("required").add("text");
+        var answered = responses(send).putObject("200");
+        answered.put("description", "The turn's events, in order; as server-sent events (event: <type>, data: the event) "
+                + "when the request accepts text/event-stream.");
+        var content = answered.putObject("content");
+        var turn = content.putObject("application/json").putObject("schema");
+        turn.put("type", "object");
+        var turnProps = turn.putObject("properties");
+        var events = turnProps.putObject("events");
+        events.put("type", "array");
+        events.putObject("items").put("$ref", "#/components/schemas/ChatEvent");
+        turnProps.putObject("waitingFor").putArray("type").add("string").add("null");
+        turn.putArray("required").add("events").add("waitingFor");
+        content.putObject("text/event-stream").putObject("schema").put("type", "string");
+        problem(responses(send), "404", "No such session of yours (chat_not_found).");
+        problem(responses(send), "422", "text is missing, blank or longer than " + ChatRoutes.MAX_TEXT + " characters.");
+        paths.putObject("/v1/chat/sessions/{sessionId}/messages").set("post", send);
+    }
+
+    private static ObjectNode chatOperation(String operationId, String summary, String description, boolean consequential) {
+        var op = Json.object();
+        op.put("operationId", operationId);
+        op.put("summary", summary);
+        op.put("description", description);
+        op.put("x-openai-isConsequential", consequential);
+        problem(op.putObject("responses"), "401", "No or unknown bearer token.");
+        return op;
+    }
+
+    /** Adds a 200 answer to {@code op} and returns its JSON schema to fill in. */
+    private static ObjectNode ok(ObjectNode op, String description) {
+        var ok = responses(op).putObject("200");
+        ok.put("description", description);
+        return ok.putObject("content").putObject("application/json").putObject("schema");
+    }
+
+    private static ObjectNode responses(ObjectNode op) {
+        return (ObjectNode) op.get("responses");
+    }
+
+    private static void sessionIdParameter(ObjectNode op) {
+        var param = op.putArray("parameters").addObject();
+        param.put("name", "sessionId");
+        param.put("in", "path");
+        param.put("required", true);
+        param.putObject("schema").put("type", "string");
+    }
+
+    private static ObjectNode chatSessionSchema() {
+        var s = Json.object();
+        s.put("type", "object");
+        var props = s.putObject("properties");
+        props.putObject("id").put("type", "string");
+        props.putObject("title").put("type", "string");
+        props.putObject("autonomous").put("type", "boolean");
+        props.putObject("createdAt").put("type", "string").put("format", "date-time");
+        props.putObject("updatedAt").put("type", "string").put("format", "date-time");
+        var waiting = props.putObject("waitingFor");
+        waiting.putArray("type").add("string").add("null");
+        waiting.put("description", "plan, confirmation or field: the next message answers it; null when nothing is awaited.");
+        s.putArray("required").add("id").add("title").add("autonomous").add("createdAt").add("updatedAt").add("waitingFor");
+        return s;
+    }
+
+    /** Events vary by type; the common members are described, the rest are open. */
+    private static ObjectNode chatEventSchema() {
+        var s = Json.object();
+        s.put("type", "object");
+        var props = s.putObject("properties");
+        var type = props.putObject("type");
+        type.put("type", "string");
+        var kinds = type.putArray("enum");
+        for (var kind : new String[] {"text", "plan", "step_started", "step_finished", "confirmation_needed", "approval_pending",
+                "question", "waiting", "done", "failed"}) {
+            kinds.add(kind);
+        }
+        props.putObject("text").put("type", "string");
+        props.putObject("action").put("type", "string");
+        props.putObject("for").put("type", "string");
+        props.putObject("code").put("type", "string");
+        props.putObject("hint").put("type", "string");
+        s.putArray("required").add("type");
+        return s;
     }
 
     private static ObjectNode heldSchema() {

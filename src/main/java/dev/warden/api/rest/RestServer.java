@@ -1,6 +1,7 @@
 package dev.warden.api.rest;
 
 import dev.warden.action.ActionRegistry;
+import dev.warden.agent.Chats;
 import dev.warden.audit.AuditQuery;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
@@ -43,14 +44,24 @@ public final class RestServer implements AutoCloseable {
                                java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
                                io.opentelemetry.api.OpenTelemetry telemetry,
                                java.util.function.Function<Principal, JsonNode> selfTest,
-                               IdentityAdmin identity, Jobs jobs, Monitor monitor) {
+                               IdentityAdmin identity, Jobs jobs, Monitor monitor, Chats chats) {
+
+        /** Without chat: {@code /v1/chat/sessions} is not served. */
+        public Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
+                            java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
+                            io.opentelemetry.api.OpenTelemetry telemetry,
+                            java.util.function.Function<Principal, JsonNode> selfTest, IdentityAdmin identity, Jobs jobs,
+                            Monitor monitor) {
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, jobs, monitor,
+                    null);
+        }
 
         /** Without the monitor: {@code /v1/alerts} and {@code /v1/monitor/stream} are not served. */
         public Dependencies(Engine engine, Plans plans, Approvals approvals, TokenService tokens, AuditQuery audit,
                             java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
                             io.opentelemetry.api.OpenTelemetry telemetry,
                             java.util.function.Function<Principal, JsonNode> selfTest, IdentityAdmin identity, Jobs jobs) {
-            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, jobs, null);
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, jobs, null, null);
         }
 
         /** Without jobs: {@code /v1/jobs} is not served (the job.* actions still are). */
@@ -58,7 +69,7 @@ public final class RestServer implements AutoCloseable {
                             java.util.function.Supplier<JsonNode> policyStatus, Webhooks webhooks, Health health,
                             io.opentelemetry.api.OpenTelemetry telemetry,
                             java.util.function.Function<Principal, JsonNode> selfTest, IdentityAdmin identity) {
-            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, null, null);
+            this(engine, plans, approvals, tokens, audit, policyStatus, webhooks, health, telemetry, selfTest, identity, null, null, null);
         }
     }
 
@@ -143,6 +154,7 @@ public final class RestServer implements AutoCloseable {
             new AdminRoutes(deps.identity()).mount(routes, ctx -> ctx.attribute(PRINCIPAL));
             if (deps.jobs() != null) new JobRoutes(deps.jobs(), this::submit).register(routes, ctx -> ctx.attribute(PRINCIPAL));
             if (deps.monitor() != null) new MonitorRoutes(deps.monitor(), this::submit).register(routes);
+            if (deps.chats() != null) new ChatRoutes(deps.chats()).register(routes, ctx -> ctx.attribute(PRINCIPAL));
 
             routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, OutcomeResponses.problem(switch (e.getStatus()) {
                 case 413 -> tooLarge();

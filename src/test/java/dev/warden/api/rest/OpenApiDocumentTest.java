@@ -42,7 +42,13 @@ class OpenApiDocumentTest {
         assertThat(api.getComponents().getSecuritySchemes().get("bearerAuth").getScheme()).isEqualTo("bearer");
 
         var registry = w.warden.engine().registry();
-        assertThat(api.getPaths()).hasSize(registry.all().size() + 4);
+        assertThat(api.getPaths()).hasSize(registry.all().size() + 7);
+        var chat = api.getPaths().get("/v1/chat/sessions/{sessionId}/messages").getPost();
+        assertThat(chat.getOperationId()).isEqualTo("sendChatMessage");
+        assertThat(chat.getResponses().get("200").getContent()).containsKeys("application/json", "text/event-stream");
+        assertThat(api.getPaths().get("/v1/chat/sessions").getPost().getResponses()).containsKey("201");
+        assertThat(api.getPaths().get("/v1/chat/sessions").getGet().getOperationId()).isEqualTo("listChatSessions");
+        assertThat(api.getPaths().get("/v1/chat/sessions/{sessionId}").getGet().getOperationId()).isEqualTo("getChatSession");
         var follow = api.getPaths().get("/v1/approvals/{approvalId}").getGet();
         assertThat(follow.getOperationId()).isEqualTo("getApproval");
         assertThat(api.getPaths().get("/v1/approvals/{approvalId}").getPost()).as("approving is not offered to agents").isNull();
@@ -67,7 +73,7 @@ class OpenApiDocumentTest {
         var doc = new OpenApiDocument(w.warden.engine().registry(), "http://x").build();
         var ids = doc.get("paths").valueStream()
                 .flatMap(p -> p.valueStream().map(op -> op.get("operationId").asString())).toList();
-        assertThat(ids).contains("getApproval", "undo", "fs_read");
+        assertThat(ids).contains("getApproval", "undo", "fs_read", "createChatSession", "sendChatMessage");
         assertThat(ids).doesNotHaveDuplicates();
     }
 }

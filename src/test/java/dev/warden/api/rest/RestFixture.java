@@ -2,6 +2,7 @@ package dev.warden.api.rest;
 
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditQuery;
+import dev.warden.config.LlmConfig;
 import dev.warden.config.MonitorConfig;
 import dev.warden.config.WardenConfig;
 import dev.warden.identity.Members;
@@ -37,6 +38,11 @@ final class RestFixture implements AutoCloseable {
     }
 
     RestFixture(Path temp, String policyYaml, long maxBodyBytes, MonitorConfig monitor) {
+        this(temp, policyYaml, maxBodyBytes, monitor, LlmConfig.none());
+    }
+
+    /** With {@code llm} as Warden's model providers, for the chat routes. */
+    RestFixture(Path temp, String policyYaml, long maxBodyBytes, MonitorConfig monitor, LlmConfig llm) {
         try {
             root = Files.createDirectories(temp.resolve("root"));
             dataDir = Files.createDirectories(temp.resolve("data"));
@@ -45,7 +51,7 @@ final class RestFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         var config = new WardenConfig("127.0.0.1", 0, dataDir, List.of(root), dataDir.resolve("policy.yaml"), ADMIN,
-                maxBodyBytes, Duration.ofMinutes(5), WardenConfig.DEFAULT_APPROVAL_TTL, monitor);
+                maxBodyBytes, Duration.ofMinutes(5), WardenConfig.DEFAULT_APPROVAL_TTL, monitor, llm);
         warden = Warden.open(config, Clock.systemUTC());
         warden.tokens().ensureAdmin(ADMIN);
         Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
