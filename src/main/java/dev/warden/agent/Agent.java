@@ -75,8 +75,14 @@ public final class Agent {
 
     /** Handles one message from the person; events go to {@code events} as they happen. */
     public void send(ChatSession session, String text, Consumer<AgentEvent> events) {
+        send(session, session.principal(), text, events);
+    }
+
+    /** The same, with every call of this turn made as {@code principal} (the session's user, perhaps through another token). */
+    public void send(ChatSession session, Principal principal, String text, Consumer<AgentEvent> events) {
         session.lock.lock();
         try {
+            session.actAs(principal);
             var turn = new Turn(session, events);
             if (turn.answer(text)) turn.loop();
         } finally {

@@ -52,7 +52,8 @@ public final class ChatSession {
     }
 
     private final String id;
-    private final Principal principal;
+    /** Who the current message runs as: a session outlives the token it was started with. */
+    private volatile Principal principal;
     private final boolean autonomous;
     final Conversation conversation;
     final Deque<Work> work = new ArrayDeque<>();
@@ -75,6 +76,14 @@ public final class ChatSession {
 
     public Principal principal() {
         return principal;
+    }
+
+    /** Called with the session's lock held, for the turn about to run. */
+    void actAs(Principal now) {
+        if (!now.name().equals(principal.name()) || !now.project().equals(principal.project())) {
+            throw new IllegalArgumentException("a session belongs to one user in one project");
+        }
+        principal = now;
     }
 
     /** Fewer steps per turn, for a front that runs without a person watching each step. */

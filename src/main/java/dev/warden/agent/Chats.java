@@ -79,8 +79,9 @@ public final class Chats {
             var session = live.get(id);
             if (session != null) {
                 var owner = session.principal();
-                if (!owner.name().equals(principal.name()) || !owner.project().equals(principal.project())) return Optional.empty();
-                if (owner.equals(principal)) return Optional.of(session);
+                // One object per live session, whichever token asks: two copies would each save over the other.
+                return owner.name().equals(principal.name()) && owner.project().equals(principal.project())
+                        ? Optional.of(session) : Optional.empty();
             }
         }
         try (var c = db.connection(); var ps = c.prepareStatement(
@@ -102,10 +103,15 @@ public final class Chats {
         }
     }
 
-    /** Sends one message and saves the session, whatever the turn's end. */
+    /** Sends one message as the session's principal and saves the session, whatever the turn's end. */
     public void send(ChatSession session, String text, Consumer<AgentEvent> events) {
+        send(session, session.principal(), text, events);
+    }
+
+    /** Sends one message as {@code principal} (the session's user) and saves the session, whatever the turn's end. */
+    public void send(ChatSession session, Principal principal, String text, Consumer<AgentEvent> events) {
         try {
-            agent.send(session, text, events);
+            agent.send(session, principal, text, events);
         } finally {
             save(session);
         }

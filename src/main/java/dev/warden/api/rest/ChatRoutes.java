@@ -107,11 +107,11 @@ final class ChatRoutes {
         var session = found.get();
         var accept = ctx.header("Accept");
         if (accept != null && accept.contains("text/event-stream")) {
-            stream(ctx, session, text);
+            stream(ctx, session, principal, text);
             return;
         }
         var events = new ArrayList<AgentEvent>();
-        chats.send(session, text, events::add);
+        chats.send(session, principal, text, events::add);
         var body = Json.object();
         var list = body.putArray("events");
         events.forEach(e -> list.add(AgentEvents.toJson(e)));
@@ -124,11 +124,11 @@ final class ChatRoutes {
      * with the turn. A client that goes away does not stop the turn: it runs to its end and is saved,
      * so the person finds the session where it stopped.
      */
-    private void stream(Context ctx, ChatSession session, String text) {
+    private void stream(Context ctx, ChatSession session, Principal principal, String text) {
         ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache").disableCompression();
         try (var out = new EventStream(ApprovalRoutes.rawOutput(ctx))) {
             try {
-                chats.send(session, text, out::event);
+                chats.send(session, principal, text, out::event);
             } catch (RuntimeException e) {
                 // The status line is sent: the failure can only be told as the turn's last event.
                 log.error("chat turn failed in session {}", session.id(), e);
