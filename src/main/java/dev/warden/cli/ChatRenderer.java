@@ -58,7 +58,10 @@ final class ChatRenderer implements AutoCloseable {
                 for (var step : event.path("steps")) out.println("  " + step(step));
             }
             case "step_started" -> progress.start(event.path("index").asInt(), event.path("action").asString());
-            case "step_finished" -> out.println(finished(event));
+            // A step held for confirmation is told by the confirmation_needed that follows.
+            case "step_finished" -> {
+                if (!event.path("status").asString().equals("needs_confirmation")) out.println(finished(event));
+            }
             case "confirmation_needed" -> {
                 asked = event;
                 out.println(event.path("action").asString() + " needs confirmation: " + event.path("reason").asString()
@@ -80,7 +83,8 @@ final class ChatRenderer implements AutoCloseable {
             case "waiting" -> { }
             case "done" -> {
                 heldText = null;
-                err.println("[done: " + event.path("steps").asInt() + " steps, " + event.path("provider").asString() + "/"
+                int steps = event.path("steps").asInt();
+                err.println("[done: " + steps + (steps == 1 ? " step, " : " steps, ") + event.path("provider").asString() + "/"
                         + event.path("model").asString() + ", " + (event.path("inputTokens").asLong()
                         + event.path("outputTokens").asLong()) + " tokens]");
                 var answer = event.path("text").asString("");
@@ -139,11 +143,6 @@ final class ChatRenderer implements AutoCloseable {
             default -> "the question";
         };
         var line = "Declined " + what + ", nothing ran: " + why + ".";
-        if (asked != null && asked.path("type").asString("").equals("plan")) {
-            var steps = new StringBuilder(line);
-            for (var step : asked.path("steps")) steps.append("\n  ").append(step(step));
-            line = steps.toString();
-        }
         (json ? err : out).println(line);
         (json ? err : out).flush();
     }

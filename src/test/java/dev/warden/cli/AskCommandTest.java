@@ -4,7 +4,9 @@ import static dev.warden.llm.LlmPeer.text;
 import static dev.warden.llm.LlmPeer.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warden.agent.AgentEvent;
 import dev.warden.llm.LlmPeer;
+import dev.warden.llm.TokenUsage;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -134,7 +136,7 @@ class AskCommandTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(root.resolve("x.txt")).exists();
-        assertThat(run.out()).contains("fs.delete needs confirmation: ").contains("step 1 fs.delete: needs confirmation");
+        assertThat(run.out()).contains("fs.delete needs confirmation: High-risk").doesNotContain("step 1 fs.delete");
         assertThat(run.err()).contains("Run these steps? [y/N]").contains("Proceed? [y/N]");
         assertThat(run.lastLine()).isEqualTo("Kept x.txt.");
         assertThat(peer.received().get(1).body().toString()).contains("declined_by_user");
@@ -156,6 +158,55 @@ class AskCommandTest {
         assertThat(run.exit()).as(run.err()).isZero();
         var types = run.out().lines().map(l -> dev.warden.json.Json.parse(l).path("type").asString()).toList();
         assertThat(types).containsExactly("step_started", "step_finished", "text", "done");
+    }
+
+    @Test
+    void onAServerTheSameEventsAreRenderedFromTheStream() throws Exception {
+        var json = dev.warden.json.Json.object();
+        try (var server = new ChatReplayPeer("tok_secret")) {
+            server.then(List.of(
+                            new AgentEvent.StepStarted(1, "fs.read", json.deepCopy().put("path", "todo.txt")),
+                            new AgentEvent.StepFinished(1, "fs.read", "done", json.deepCopy(), 4),
+                            new AgentEvent.Plan(List.of(new AgentEvent.Step(1, "fs.write",
+                                    json.deepCopy().put("path", "todo.txt").put("content", "buy milk\nbuy bread\n"), "medium", null))),
+                            new AgentEvent.Waiting("plan")),
+                    List.of(
+                            new AgentEvent.StepStarted(2, "fs.write", json.deepCopy().put("path", "todo.txt")),
+                            new AgentEvent.StepFinished(2, "fs.write", "done", json.deepCopy().put("undoId", "u_1"), 5),
+                            new AgentEvent.Text("Added bread to your list."),
+                            new AgentEvent.Done("Added bread to your list.", new TokenUsage(60, 11), "primary", "m1", 2)));
+
+            var run = ask("yes\n", true, "add bread to my todo list", "--server", server.url(), "--token", "tok_secret");
+
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).contains("step 1 fs.read: done").contains("1. fs.write [medium] path=todo.txt")
+                    .contains("step 2 fs.write: done (undo: ./warden undo u_1)");
+            assertThat(run.err()).contains("Run these steps? [y/N]").contains("[done: 2 steps, primary/m1, 71 tokens]");
+            assertThat(run.lastLine()).isEqualTo("Added bread to your list.");
+            assertThat(run.out().split("Added bread", -1)).hasSize(2);
+
+            var received = server.received();
+            assertThat(received).extracting(ChatReplayPeer.Received::path).containsExactly("/v1/chat/sessions",
+                    "/v1/chat/sessions/" + ChatReplayPeer.SESSION + "/messages", "/v1/chat/sessions/" + ChatReplayPeer.SESSION + "/messages");
+            assertThat(received).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer tok_secret"));
+            assertThat(received.get(0).body().path("title").asString()).isEqualTo("add bread to my todo list");
+            assertThat(received.get(0).body().path("autonomous").asBoolean()).isFalse();
+            assertThat(received.get(1).accept()).isEqualTo("text/event-stream");
+            assertThat(received.get(1).body().path("text").asString()).isEqualTo("add bread to my todo list");
+            assertThat(received.get(2).body().path("text").asString()).isEqualTo("yes");
+            // Nothing ran here: the data dir's model was never asked.
+            assertThat(peer.calls()).isZero();
+        }
+    }
+
+    @Test
+    void aServerThatRefusesTheTokenIsReported() throws Exception {
+        try (var server = new ChatReplayPeer("tok_secret")) {
+            var run = ask("", true, "hello", "--server", server.url(), "--token", "tok_wrong");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).contains("refused starting a chat session: 401 token_invalid")
+                    .contains("./warden token create");
+        }
     }
 
     @Test
