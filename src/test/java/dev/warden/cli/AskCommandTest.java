@@ -143,6 +143,19 @@ class AskCommandTest {
     }
 
     @Test
+    void aMissingFieldIsAskedAndTheAnswerFillsIt() throws Exception {
+        peer.then(toolCall("c1", "fs_write", "{\"content\": \"hello\\n\"}"), text("Wrote hello.txt."));
+
+        var run = ask("hello.txt\ny\n", true, "write hello to a file");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("To run fs.write I need path").contains("1. fs.write [").contains("path=hello.txt");
+        assertThat(run.err()).contains("Answer (empty to skip): ").contains("Run these steps? [y/N]");
+        assertThat(Files.readString(root.resolve("hello.txt"))).isEqualTo("hello\n");
+        assertThat(run.lastLine()).isEqualTo("Wrote hello.txt.");
+    }
+
+    @Test
     void whenNoModelAnswersItFailsWithWhatStillWorks() {
         peer.otherwise(new LlmPeer.Fail(401, null));
         var run = ask("", true, "hello");
