@@ -11,6 +11,9 @@ sealed interface ChatChannel extends AutoCloseable permits LocalChat, RemoteChat
 
     String sessionId();
 
+    /** What the session waits for (plan, confirmation, field) when it is known here, else null. */
+    String waitingFor();
+
     /**
      * Sends one message from the person and hands over the events of the turn it starts, in order,
      * until the turn ends (done, waiting or failed). Throws {@link ChatException} when the session

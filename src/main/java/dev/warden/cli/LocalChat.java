@@ -44,8 +44,8 @@ final class LocalChat implements ChatChannel {
         return session.id();
     }
 
-    /** What the resumed session waits for (plan, confirmation, field), or null. */
-    String waitingFor() {
+    @Override
+    public String waitingFor() {
         return session.waitingFor();
     }
 

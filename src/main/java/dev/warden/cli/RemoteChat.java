@@ -40,7 +40,7 @@ final class RemoteChat implements ChatChannel {
     }
 
     static RemoteChat start(String server, String token, String title, boolean autonomous) {
-        var base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        var base = base(server);
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         var body = Json.object().put("title", title).put("autonomous", autonomous);
         try {
@@ -67,9 +67,27 @@ final class RemoteChat implements ChatChannel {
         }
     }
 
+    /**
+     * A session of the token's user on {@code server}, taken up by its id. Nothing is asked of the
+     * server until the first message, which is refused if the session is not the token's.
+     */
+    static RemoteChat resume(String server, String token, String id) {
+        return new RemoteChat(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), base(server), token, id);
+    }
+
+    private static String base(String server) {
+        return server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    }
+
     @Override
     public String sessionId() {
         return id;
+    }
+
+    /** The server does not say here what a resumed session waits for; its next answer shows it. */
+    @Override
+    public String waitingFor() {
+        return null;
     }
 
     @Override
