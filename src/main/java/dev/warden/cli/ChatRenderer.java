@@ -25,6 +25,7 @@ final class ChatRenderer implements AutoCloseable {
     private final boolean json;
     private final StepProgress progress;
     private String heldText;
+    /** The plan, confirmation or question the turn ended on: what a "no" declines. */
     private JsonNode asked;
 
     ChatRenderer(PrintWriter out, PrintWriter err, boolean progress, boolean json) {
@@ -34,11 +35,6 @@ final class ChatRenderer implements AutoCloseable {
         this.progress = new StepProgress(err, progress);
     }
 
-    /** The plan, confirmation or question the last turn ended on; what a "no" declines. */
-    JsonNode asked() {
-        return asked;
-    }
-
     void show(JsonNode event) {
         var type = event.path("type").asString("");
         if (!type.equals("step_started")) progress.stop();
@@ -46,12 +42,9 @@ final class ChatRenderer implements AutoCloseable {
             showJson(type, event);
             return;
         }
-        if (!type.equals("done") && !type.equals("text")) releaseText();
+        if (!type.equals("done")) releaseText();
         switch (type) {
-            case "text" -> {
-                releaseText();
-                heldText = event.path("text").asString("");
-            }
+            case "text" -> heldText = event.path("text").asString("");
             case "plan" -> {
                 asked = event;
                 out.println("Plan:");
@@ -82,12 +75,13 @@ final class ChatRenderer implements AutoCloseable {
             }
             case "waiting" -> { }
             case "done" -> {
+                var answer = event.path("text").asString("");
+                if (!answer.equals(heldText)) releaseText();
                 heldText = null;
                 int steps = event.path("steps").asInt();
                 err.println("[done: " + steps + (steps == 1 ? " step, " : " steps, ") + event.path("provider").asString() + "/"
                         + event.path("model").asString() + ", " + (event.path("inputTokens").asLong()
                         + event.path("outputTokens").asLong()) + " tokens]");
-                var answer = event.path("text").asString("");
                 if (!answer.isBlank()) out.println(answer);
             }
             case "failed" -> failed(event);

@@ -127,6 +127,16 @@ class AskCommandTest {
     }
 
     @Test
+    void aModelThatKeepsProposingIsStoppedAfterABoundedNumberOfAnswers() {
+        peer.otherwise(toolCall("c", "fs_mkdir", "{\"path\": \"again\"}"));
+        var run = ask("", false, "make a dir", "--yes");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("error: stopped after " + Dialogue.MAX_ANSWERS + " answers");
+        assertThat(peer.calls()).isEqualTo(Dialogue.MAX_ANSWERS + 1);
+        assertThat(root.resolve("again")).doesNotExist();
+    }
+
+    @Test
     void aConfirmationAnsweredNoLeavesTheFile() throws Exception {
         Files.writeString(root.resolve("x.txt"), "keep me");
         peer.then(toolCall("c1", "fs_delete", "{\"path\": \"x.txt\"}"), text("Kept x.txt."));
