@@ -197,12 +197,7 @@ final class JobsCommand implements Callable<Integer> {
 
     /** Whether standard error goes to a terminal (Linux: fd 2 is a tty device), so a redrawn line makes sense. */
     static boolean stderrIsTerminal() {
-        try {
-            var target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        return Terminal.isTerminal(2);
     }
 
     /** The job's own exit code when it exited; 1 when it was cancelled or lost. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "warden", mixinStandardHelpOptions = true, version = "warden 0.1.0",
         description = "A governed gateway through which AI agents operate this machine.",
         subcommands = {
-                ServeCommand.class, McpCommand.class, ConnectCommand.class, RunCommand.class, ActionsCommand.class, AuditCommand.class, UndoCommand.class, ApprovalsCommand.class, DoctorCommand.class, JobsCommand.class, WebhookCommand.class, SecretsCommand.class,
+                ServeCommand.class, McpCommand.class, ConnectCommand.class, RunCommand.class, AskCommand.class, ChatCommand.class, ActionsCommand.class, AuditCommand.class, UndoCommand.class, ApprovalsCommand.class, DoctorCommand.class, JobsCommand.class, WebhookCommand.class, SecretsCommand.class,
                 UserCommand.class, ProjectCommand.class, TokenCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,189 @@
+package dev.warden.cli;
+
+import dev.warden.json.Json;
+import java.io.PrintWriter;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Agent events, in their JSON form, as terminal lines: the same for a session in this process and
+ * one on a server. Standard output carries the conversation (the model's text, plans, step results,
+ * what was declined) and ends with the model's final answer; standard error carries the prompts,
+ * the progress line and why a turn failed. With {@code json}, standard output gets each event as
+ * one JSON line instead.
+ *
+ * <p>The model's answer arrives twice, as {@code text} and again in {@code done}: text is held until
+ * the next event shows whether it was the final answer, so it is printed once, and last.
+ */
+final class ChatRenderer implements AutoCloseable {
+    private static final int VALUE_CHARS = 48;
+    private static final int INPUT_CHARS = 140;
+    private static final Set<String> ASKING = Set.of("plan", "confirmation_needed", "question");
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final StepProgress progress;
+    private String heldText;
+    /** The plan, confirmation or question the turn ended on: what a "no" declines. */
+    private JsonNode asked;
+
+    ChatRenderer(PrintWriter out, PrintWriter err, boolean progress, boolean json) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.progress = new StepProgress(err, progress);
+    }
+
+    void show(JsonNode event) {
+        var type = event.path("type").asString("");
+        if (!type.equals("step_started")) progress.stop();
+        if (json) {
+            showJson(type, event);
+            return;
+        }
+        if (!type.equals("done")) releaseText();
+        switch (type) {
+            case "text" -> heldText = event.path("text").asString("");
+            case "plan" -> {
+                asked = event;
+                out.println("Plan:");
+                for (var step : event.path("steps")) out.println("  " + step(step));
+            }
+            case "step_started" -> progress.start(event.path("index").asInt(), event.path("action").asString());
+            // A step held for confirmation is told by the confirmation_needed that follows.
+            case "step_finished" -> {
+                if (!event.path("status").asString().equals("needs_confirmation")) out.println(finished(event));
+            }
+            case "confirmation_needed" -> {
+                asked = event;
+                out.println(event.path("action").asString() + " needs confirmation: " + event.path("reason").asString()
+                        + "\n  " + input(event.path("input")));
+            }
+            case "approval_pending" -> out.println(event.path("action").asString() + " waits for approval "
+                    + event.path("approvalId").asString() + ": " + event.path("reason").asString()
+                    + " (./warden approvals show " + event.path("approvalId").asString() + ")");
+            case "question" -> {
+                asked = event;
+                var text = event.path("text").asString("");
+                out.println(text);
+                var options = event.path("options");
+                // The agent's questions list their choices already; others may not.
+                if (!options.isEmpty() && !text.contains("1. " + options.get(0).asString())) {
+                    for (int i = 0; i < options.size(); i++) out.println("  " + (i + 1) + ". " + options.get(i).asString());
+                }
+            }
+            case "waiting" -> { }
+            case "done" -> {
+                var answer = event.path("text").asString("");
+                if (!answer.equals(heldText)) releaseText();
+                heldText = null;
+                int steps = event.path("steps").asInt();
+                err.println("[done: " + steps + (steps == 1 ? " step, " : " steps, ") + event.path("provider").asString() + "/"
+                        + event.path("model").asString() + ", " + (event.path("inputTokens").asLong()
+                        + event.path("outputTokens").asLong()) + " tokens]");
+                if (!answer.isBlank()) out.println(answer);
+            }
+            case "failed" -> failed(event);
+            default -> out.println(Json.write(event));
+        }
+        out.flush();
+        err.flush();
+    }
+
+    private void showJson(String type, JsonNode event) {
+        if (ASKING.contains(type)) asked = event;
+        if (type.equals("step_started")) progress.start(event.path("index").asInt(), event.path("action").asString());
+        if (type.equals("failed")) failed(event);
+        out.println(Json.write(event));
+        out.flush();
+    }
+
+    private void failed(JsonNode event) {
+        err.println("error: " + event.path("code").asString() + ": " + event.path("message").asString());
+        var hint = event.path("hint").asString("");
+        if (!hint.isBlank()) err.println("hint: " + hint);
+        err.flush();
+    }
+
+    /** The prompt for what the turn waits for: a plan, a confirmation or a field. */
+    static String prompt(String waitingFor) {
+        return switch (waitingFor) {
+            case "plan" -> "Run these steps? [y/N] ";
+            case "confirmation" -> "Proceed? [y/N] ";
+            default -> "Answer (empty to skip): ";
+        };
+    }
+
+    /** Shows {@code text} where the person answers; it stays on the line they type on. */
+    void ask(String text) {
+        progress.stop();
+        err.print(text);
+        err.flush();
+    }
+
+    /** A line for the person on standard error, off the progress line. */
+    void note(String line) {
+        progress.stop();
+        err.println(line);
+        err.flush();
+    }
+
+    /** Says what was declined because no person was asked. */
+    void declined(String why) {
+        var what = asked == null ? "the request" : switch (asked.path("type").asString("")) {
+            case "plan" -> "the plan (" + asked.path("steps").size() + " step" + (asked.path("steps").size() == 1 ? "" : "s") + ")";
+            case "confirmation_needed" -> asked.path("action").asString() + " " + input(asked.path("input"));
+            default -> "the question";
+        };
+        var line = "Declined " + what + ", nothing ran: " + why + ".";
+        (json ? err : out).println(line);
+        (json ? err : out).flush();
+    }
+
+    /** Prints model text that turned out not to be the final answer. */
+    private void releaseText() {
+        if (heldText != null && !heldText.isBlank()) out.println(heldText);
+        heldText = null;
+    }
+
+    private static String step(JsonNode step) {
+        return step.path("index").asInt() + ". " + step.path("action").asString() + " [" + step.path("risk").asString() + "] "
+                + input(step.path("input"));
+    }
+
+    private static String finished(JsonNode event) {
+        var line = new StringBuilder("step ").append(event.path("index").asInt()).append(' ')
+                .append(event.path("action").asString()).append(": ").append(event.path("status").asString().replace('_', ' '));
+        var detail = event.path("detail");
+        if (detail.has("code")) {
+            line.append(" (").append(detail.path("code").asString());
+            if (detail.has("message")) line.append(": ").append(detail.path("message").asString());
+            line.append(')');
+        }
+        if (detail.has("undoId")) line.append(" (undo: ./warden undo ").append(detail.path("undoId").asString()).append(')');
+        return line.toString();
+    }
+
+    /** An input as {@code key=value} pairs, each value cut short: enough to recognise the step. */
+    static String input(JsonNode input) {
+        if (input == null || !input.isObject()) return input == null || input.isMissingNode() ? "" : cut(Json.write(input), INPUT_CHARS);
+        var text = new StringBuilder();
+        for (var field : input.properties()) {
+            if (!text.isEmpty()) text.append(' ');
+            var value = field.getValue();
+            var shown = value.isString() && value.asString().matches("[^\\s\"]+") ? value.asString() : Json.write(value);
+            text.append(field.getKey()).append('=').append(cut(shown, VALUE_CHARS));
+        }
+        return cut(text.toString(), INPUT_CHARS);
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+
+    @Override
+    public void close() {
+        progress.close();
+    }
+}
