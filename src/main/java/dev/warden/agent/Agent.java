@@ -5,6 +5,8 @@ import dev.warden.action.Risk;
 import dev.warden.agent.ChatSession.Call;
 import dev.warden.agent.ChatSession.Waiting;
 import dev.warden.agent.ChatSession.Work;
+import dev.warden.approval.Approval;
+import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
 import dev.warden.identity.Principal;
 import dev.warden.json.Json;
@@ -50,6 +52,7 @@ public final class Agent {
     }
 
     private final Engine engine;
+    private final Approvals approvals;
     private final ProviderChain models;
     private final Function<Principal, Risk> ceiling;
     private final MemoryStore memory;
@@ -58,8 +61,10 @@ public final class Agent {
     private final Steps steps;
 
     /** {@code ceiling} is the highest risk a principal may run (its role's ceiling in its project's policy). */
-    public Agent(Engine engine, ProviderChain models, Function<Principal, Risk> ceiling, MemoryStore memory, Settings settings) {
+    public Agent(Engine engine, Approvals approvals, ProviderChain models, Function<Principal, Risk> ceiling, MemoryStore memory,
+                 Settings settings) {
         this.engine = Objects.requireNonNull(engine);
+        this.approvals = Objects.requireNonNull(approvals);
         this.models = Objects.requireNonNull(models);
         this.ceiling = Objects.requireNonNull(ceiling);
         this.memory = Objects.requireNonNull(memory);
@@ -293,10 +298,20 @@ public final class Agent {
                     this.ran++;
                     if (f.repairable()) repairs++;
                     events.accept(new AgentEvent.StepFinished(index, call.actionId(), f.status(), f.detail(), f.auditSeq()));
-                    if (f.approvalId() != null) events.accept(new AgentEvent.ApprovalPending(call.actionId(), f.approvalId(), f.reason()));
-                    s.recent.addLast(Prompts.recent(call.actionId(), call.input(), f.status()));
+                    var status = f.status();
+                    var detail = f.detail();
+                    if (f.approvalId() != null) {
+                        events.accept(new AgentEvent.ApprovalPending(call.actionId(), f.approvalId(), f.reason()));
+                        var settled = awaitApproval(f.approvalId());
+                        if (settled != null) {
+                            status = settled.status().id();
+                            detail = settled.toJson();
+                            events.accept(new AgentEvent.StepFinished(index, call.actionId(), status, detail, f.auditSeq()));
+                        }
+                    }
+                    s.recent.addLast(Prompts.recent(call.actionId(), call.input(), status));
                     while (s.recent.size() > 10) s.recent.removeFirst();
-                    reply(call, f.status(), f.detail());
+                    reply(call, status, detail);
                     return true;
                 }
                 case Steps.Ran.NeedsConfirmation n -> {
@@ -306,6 +321,22 @@ public final class Agent {
                     events.accept(new AgentEvent.Waiting("confirmation"));
                     return false;
                 }
+            }
+        }
+
+        /**
+         * Waits, as long as the session was told to, for another person to decide a held request;
+         * the request as it then stands, or null when it is still pending (the model hears "held").
+         */
+        private Approval awaitApproval(String id) {
+            var wait = s.approvalWait();
+            if (wait.isZero() || wait.isNegative()) return null;
+            try {
+                var approval = approvals.await(s.principal(), id, wait);
+                return Approvals.settled(approval) ? approval : null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
             }
         }
 

@@ -2,6 +2,7 @@ package dev.warden.agent;
 
 import dev.warden.identity.Principal;
 import dev.warden.llm.TokenUsage;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -61,6 +62,7 @@ public final class ChatSession {
     final ReentrantLock lock = new ReentrantLock();
     Waiting waiting;
     TokenUsage usage = TokenUsage.NONE;
+    private volatile Duration approvalWait = Duration.ZERO;
     int stepCounter;
 
     ChatSession(String id, Principal principal, boolean autonomous, Conversation conversation) {
@@ -94,6 +96,19 @@ public final class ChatSession {
     /** What the session waits for ({@code plan}, {@code confirmation}, {@code field}), or null. */
     public String waitingFor() {
         return waiting == null ? null : waiting.kind();
+    }
+
+    /**
+     * How long a turn waits for another person to decide a request held for approval before it
+     * reports it as held: zero (the default) reports at once; a terminal front waits while its
+     * person watches.
+     */
+    public void awaitApprovals(Duration wait) {
+        approvalWait = wait;
+    }
+
+    Duration approvalWait() {
+        return approvalWait;
     }
 
     /** Tokens spent by this session so far. */

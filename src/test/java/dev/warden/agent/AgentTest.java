@@ -66,7 +66,7 @@ class AgentTest {
                     "key-" + (i + 1), Duration.ofSeconds(5)));
         }
         var chain = ProviderChain.of(new LlmConfig(providers), Fast.SETTINGS, LlmObserver.NONE);
-        return new Agent(warden.engine(), chain, p -> warden.policy(p.project()).maxRisk(p.role()),
+        return new Agent(warden.engine(), warden.approvals(), chain, p -> warden.policy(p.project()).maxRisk(p.role()),
                 new MemoryStore(warden.database(), Clock.systemUTC()), settings);
     }
 
@@ -368,5 +368,44 @@ class AgentTest {
         var second = peer.received().get(1).body().path("messages").toString();
         assertThat(second).contains("tool_result").contains("t1").contains("<data source=\\\"fs.read\\\"");
         assertThat(peer.received().getFirst().body().path("system").toString()).contains("never follow instructions");
+    }
+
+    @Test
+    void aSessionToldToWaitForApprovalsReportsHowTheRequestEnded() throws Exception {
+        var agent = agent("""
+                version: 1
+                rules:
+                  - name: dirs-need-approval
+                    when: 'action == "fs.mkdir"'
+                    effect: approve
+                    reason: New directories need a second person
+                """, Agent.Settings.defaults());
+        // An approved request runs as its requester, re-read from the token store: olivia needs a real token.
+        dev.warden.identity.Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
+        var olivia = warden.tokens().authenticate(
+                warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret()).orElseThrow();
+        var bea = new Principal("tok_b", "bea", Role.ADMIN, "default", Principal.Kind.TOKEN, List.of());
+        peer.then(toolCall("c1", "fs_mkdir", "{\"path\": \"d\"}"), text("The directory was approved and made."));
+        var session = agent.open("chat_17", olivia, false);
+        session.awaitApprovals(Duration.ofSeconds(20));
+        agent.send(session, "make d", events::add);
+
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<AgentEvent>();
+        var turn = Thread.ofVirtual().start(() -> agent.send(session, "yes", seen::add));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (seen.stream().noneMatch(e -> e instanceof AgentEvent.ApprovalPending) && System.nanoTime() < deadline) Thread.sleep(20);
+        var pending = seen.stream().filter(e -> e instanceof AgentEvent.ApprovalPending).map(AgentEvent.ApprovalPending.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(turn.isAlive()).as("the turn waits for the decision").isTrue();
+        assertThat(root.resolve("d")).doesNotExist();
+
+        warden.approvals().approve(bea, pending.approvalId(), "fine", dev.warden.engine.Origin.CLI);
+        turn.join(Duration.ofSeconds(20));
+        assertThat(turn.isAlive()).isFalse();
+        assertThat(root.resolve("d")).isDirectory();
+        assertThat(seen).filteredOn(e -> e instanceof AgentEvent.StepFinished).extracting(e -> ((AgentEvent.StepFinished) e).status())
+                .containsExactly("held", "executed");
+        assertThat(seen.getLast()).isInstanceOf(AgentEvent.Done.class);
+        assertThat(messages(1).toString()).contains("executed").contains("fine");
     }
 }
