@@ -15,6 +15,7 @@ import dev.warden.llm.LlmRequest;
 import dev.warden.llm.LlmResponse;
 import dev.warden.llm.LlmUnavailableException;
 import dev.warden.llm.ProviderChain;
+import dev.warden.llm.ResilientProvider;
 import dev.warden.llm.ToolCall;
 import dev.warden.llm.ToolSpec;
 import dev.warden.memory.MemoryStore;
@@ -85,10 +86,18 @@ public final class Agent {
 
     /** The same, with every call of this turn made as {@code principal} (the session's user, perhaps through another token). */
     public void send(ChatSession session, Principal principal, String text, Consumer<AgentEvent> events) {
+        send(session, principal, text, events, false);
+    }
+
+    /**
+     * The same; with {@code textDeltas} the model's text also arrives piece by piece as
+     * {@link AgentEvent.TextDelta} while the model streams it.
+     */
+    public void send(ChatSession session, Principal principal, String text, Consumer<AgentEvent> events, boolean textDeltas) {
         session.lock.lock();
         try {
             session.actAs(principal);
-            var turn = new Turn(session, events);
+            var turn = new Turn(session, events, textDeltas);
             if (turn.answer(text)) turn.loop();
         } finally {
             session.lock.unlock();
@@ -115,6 +124,7 @@ public final class Agent {
     private final class Turn {
         private final ChatSession s;
         private final Consumer<AgentEvent> events;
+        private final boolean textDeltas;
         private final int limit;
         private final List<Call> planned = new ArrayList<>();
         private final List<AgentEvent.Step> plannedSteps = new ArrayList<>();
@@ -122,9 +132,10 @@ public final class Agent {
         private int repairs;
         private int rounds;
 
-        Turn(ChatSession session, Consumer<AgentEvent> events) {
+        Turn(ChatSession session, Consumer<AgentEvent> events, boolean textDeltas) {
             this.s = session;
             this.events = events;
+            this.textDeltas = textDeltas;
             this.limit = session.autonomous() ? settings.maxStepsAutonomous() : settings.maxSteps();
         }
 
@@ -188,10 +199,17 @@ public final class Agent {
                 LlmResponse response;
                 try {
                     rounds++;
-                    response = models.chat(new LlmRequest(request(), tools(s.principal())));
+                    var request = new LlmRequest(request(), tools(s.principal()));
+                    response = textDeltas ? models.stream(request, piece -> events.accept(new AgentEvent.TextDelta(piece)))
+                            : models.chat(request);
                 } catch (LlmUnavailableException e) {
                     events.accept(new AgentEvent.Failed("llm_unavailable", e.getMessage(),
                             "Actions still work without the model: ./warden run ACTION, REST /v1/actions, or an MCP client."));
+                    return;
+                } catch (ResilientProvider.StreamInterrupted e) {
+                    // Text was shown already, so no other model may start the answer again.
+                    events.accept(new AgentEvent.Failed("llm_stream_interrupted", e.getMessage(),
+                            "Send the message again; the model's partial answer was not kept."));
                     return;
                 }
                 s.usage = s.usage.plus(response.usage());

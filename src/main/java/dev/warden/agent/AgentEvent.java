@@ -14,6 +14,12 @@ public sealed interface AgentEvent {
     /** Text from the model, shown as it is. */
     record Text(String text) implements AgentEvent {}
 
+    /**
+     * A piece of the model's text as it arrives, for fronts that asked for them; the whole text
+     * still follows as one {@link Text}, so a front may ignore these.
+     */
+    record TextDelta(String text) implements AgentEvent {}
+
     /** One step of a plan: an action with its input, the risk the engine assessed, and a dry run where there is one. */
     record Step(int index, String action, JsonNode input, String risk, JsonNode preview) {}
 

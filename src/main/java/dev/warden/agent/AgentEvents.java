@@ -4,7 +4,7 @@ import dev.warden.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Agent events as JSON, the same for every front: {@code type} (text, plan, step_started,
+ * Agent events as JSON, the same for every front: {@code type} (text, text_delta, plan, step_started,
  * step_finished, confirmation_needed, approval_pending, question, waiting, done, failed) and the
  * event's fields. REST sends each as a server-sent event named by its type.
  */
@@ -14,6 +14,7 @@ public final class AgentEvents {
     public static String type(AgentEvent event) {
         return switch (event) {
             case AgentEvent.Text t -> "text";
+            case AgentEvent.TextDelta t -> "text_delta";
             case AgentEvent.Plan p -> "plan";
             case AgentEvent.StepStarted s -> "step_started";
             case AgentEvent.StepFinished s -> "step_finished";
@@ -30,6 +31,7 @@ public final class AgentEvents {
         var node = Json.object().put("type", type(event));
         switch (event) {
             case AgentEvent.Text t -> node.put("text", t.text());
+            case AgentEvent.TextDelta t -> node.put("text", t.text());
             case AgentEvent.Plan p -> {
                 var steps = node.putArray("steps");
                 for (var step : p.steps()) {

@@ -110,8 +110,13 @@ public final class Chats {
 
     /** Sends one message as {@code principal} (the session's user) and saves the session, whatever the turn's end. */
     public void send(ChatSession session, Principal principal, String text, Consumer<AgentEvent> events) {
+        send(session, principal, text, events, false);
+    }
+
+    /** The same; with {@code textDeltas} the model's text also arrives piece by piece (see {@link Agent}). */
+    public void send(ChatSession session, Principal principal, String text, Consumer<AgentEvent> events, boolean textDeltas) {
         try {
-            agent.send(session, principal, text, events);
+            agent.send(session, principal, text, events, textDeltas);
         } finally {
             save(session);
         }

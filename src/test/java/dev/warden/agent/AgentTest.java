@@ -408,4 +408,21 @@ class AgentTest {
         assertThat(seen.getLast()).isInstanceOf(AgentEvent.Done.class);
         assertThat(messages(1).toString()).contains("executed").contains("fine");
     }
+
+    @Test
+    void textStreamsInPiecesWhenTheFrontAsksAndArrivesWholeToo() throws Exception {
+        var agent = agent();
+        Files.writeString(root.resolve("a.txt"), "alpha");
+        peer.then(toolCall("c1", "fs_read", "{\"path\": \"a.txt\"}"), text("The file a.txt says alpha, nothing more."));
+        var session = agent.open("chat_18", OLIVIA, false);
+        agent.send(session, OLIVIA, "what is in a.txt?", events::add, true);
+        var pieces = of(AgentEvent.TextDelta.class);
+        assertThat(pieces).hasSizeGreaterThan(2);
+        assertThat(pieces.stream().map(AgentEvent.TextDelta::text).reduce("", String::concat)).isEqualTo("The file a.txt says alpha, nothing more.");
+        // Pieces come before the whole text, which comes before the end.
+        assertThat(events.indexOf(pieces.getLast())).isLessThan(events.indexOf(of(AgentEvent.Text.class).getFirst()));
+        assertThat(last()).isInstanceOfSatisfying(AgentEvent.Done.class, d -> assertThat(d.text()).isEqualTo("The file a.txt says alpha, nothing more."));
+        assertThat(of(AgentEvent.StepFinished.class)).singleElement().satisfies(f -> assertThat(f.status()).isEqualTo("done"));
+        assertThat(peer.received()).allSatisfy(r -> assertThat(r.body().path("stream").asBoolean()).isTrue());
+    }
 }

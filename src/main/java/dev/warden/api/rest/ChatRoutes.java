@@ -107,7 +107,8 @@ final class ChatRoutes {
         var session = found.get();
         var accept = ctx.header("Accept");
         if (accept != null && accept.contains("text/event-stream")) {
-            stream(ctx, session, principal, text);
+            // Pieces of the model's text as they come are opt-in: a client that does not know them sees only whole texts.
+            stream(ctx, session, principal, text, "true".equalsIgnoreCase(ctx.queryParam("deltas")));
             return;
         }
         var events = new ArrayList<AgentEvent>();
@@ -124,11 +125,11 @@ final class ChatRoutes {
      * with the turn. A client that goes away does not stop the turn: it runs to its end and is saved,
      * so the person finds the session where it stopped.
      */
-    private void stream(Context ctx, ChatSession session, Principal principal, String text) {
+    private void stream(Context ctx, ChatSession session, Principal principal, String text, boolean deltas) {
         ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache").disableCompression();
         try (var out = new EventStream(ApprovalRoutes.rawOutput(ctx))) {
             try {
-                chats.send(session, principal, text, out::event);
+                chats.send(session, principal, text, out::event, deltas);
             } catch (RuntimeException e) {
                 // The status line is sent: the failure can only be told as the turn's last event.
                 log.error("chat turn failed in session {}", session.id(), e);

@@ -236,6 +236,10 @@ public final class OpenApiDocument {
                 "One message, and the agent's turn: reads run at once; changes are shown as a plan and run after a reply of yes. "
                         + "With Accept: text/event-stream the events stream as they happen.", true);
         sessionIdParameter(send);
+        var deltas = send.withArray("parameters").addObject();
+        deltas.put("name", "deltas").put("in", "query").put("required", false)
+                .put("description", "true: with text/event-stream, the model's text also streams piece by piece as text_delta events.");
+        deltas.putObject("schema").put("type", "boolean");
         var sendBody = send.putObject("requestBody");
         sendBody.put("required", true);
         var sendSchema = sendBody.putObject("content").putObject("application/json").putObject("schema");
@@ -313,7 +317,7 @@ public final class OpenApiDocument {
         var type = props.putObject("type");
         type.put("type", "string");
         var kinds = type.putArray("enum");
-        for (var kind : new String[] {"text", "plan", "step_started", "step_finished", "confirmation_needed", "approval_pending",
+        for (var kind : new String[] {"text", "text_delta", "plan", "step_started", "step_finished", "confirmation_needed", "approval_pending",
                 "question", "waiting", "done", "failed"}) {
             kinds.add(kind);
         }

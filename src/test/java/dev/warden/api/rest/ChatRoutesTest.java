@@ -72,7 +72,11 @@ class ChatRoutesTest {
 
     /** The same, also collecting every line read into {@code lines}, comments included. */
     List<Event> stream(String id, String token, String text, List<String> raw) throws Exception {
-        var request = HttpRequest.newBuilder(w.uri("/v1/chat/sessions/" + id + "/messages"))
+        return stream(id, token, text, raw, "");
+    }
+
+    List<Event> stream(String id, String token, String text, List<String> raw, String query) throws Exception {
+        var request = HttpRequest.newBuilder(w.uri("/v1/chat/sessions/" + id + "/messages" + query))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(message(text))).build();
@@ -140,6 +144,22 @@ class ChatRoutesTest {
         assertThat(done.get("inputTokens").asLong()).isPositive();
         assertThat(Files.readString(w.root.resolve("todo.txt"))).isEqualTo("buy milk\nbuy bread\n");
         assertThat(w.get("/v1/chat/sessions/" + id, w.operatorToken).body().get("waitingFor").isNull()).isTrue();
+    }
+
+    @Test
+    void askedForDeltasTheModelsTextStreamsInPiecesBeforeTheWholeText() throws Exception {
+        peer.then(text("Nothing to do here, all is well."));
+        var id = startSession(w.operatorToken, "{}");
+        var events = stream(id, w.operatorToken, "hello", new ArrayList<>(), "?deltas=true");
+        var kinds = types(events);
+        assertThat(kinds.stream().filter("text_delta"::equals).count()).isGreaterThan(2);
+        assertThat(kinds.subList(kinds.lastIndexOf("text_delta") + 1, kinds.size())).containsExactly("text", "done");
+        var joined = events.stream().filter(e -> e.type().equals("text_delta")).map(e -> e.data().get("text").asString())
+                .reduce("", String::concat);
+        assertThat(joined).isEqualTo("Nothing to do here, all is well.");
+        // Without asking, a client sees whole texts only.
+        peer.then(text("Again."));
+        assertThat(types(stream(id, w.operatorToken, "hello again"))).containsExactly("text", "done");
     }
 
     @Test
