@@ -5,6 +5,7 @@ import dev.warden.agent.ChatSession;
 import dev.warden.agent.Chats;
 import dev.warden.app.Warden;
 import dev.warden.identity.Principal;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
@@ -23,8 +24,14 @@ final class LocalChat implements ChatChannel {
         this.session = session;
     }
 
+    /** How long a watched session waits for another person to decide a request held for approval. */
+    static final Duration APPROVAL_WAIT = Duration.ofMinutes(10);
+
     static LocalChat start(Warden warden, Principal principal, boolean autonomous, String title) {
-        return new LocalChat(warden, warden.chats().start(principal, autonomous, title));
+        var session = warden.chats().start(principal, autonomous, title);
+        // With a person at the terminal the task waits for the approver and goes on; unattended it reports the id.
+        if (!autonomous) session.awaitApprovals(APPROVAL_WAIT);
+        return new LocalChat(warden, session);
     }
 
     /** The principal's session {@code id}; throws when it has none by that id. */
