@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code warden ask} in-process on a temporary data dir whose config points at a model peer speaking
@@ -66,10 +65,8 @@ class AskCommandTest {
         var out = new StringWriter();
         var err = new StringWriter();
         var terminal = new Terminal(new BufferedReader(new StringReader(typed)), interactive, false);
-        var cli = new CommandLine(new Main(), terminal.factory());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+        int exit = Main.execute(terminal, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
     }
 
     Run ask(String typed, boolean interactive, String... args) {

@@ -1,0 +1,147 @@
+package dev.warden.cli;
+
+import static dev.warden.llm.LlmPeer.text;
+import static dev.warden.llm.LlmPeer.toolCall;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.api.rest.RestServer;
+import dev.warden.app.Warden;
+import dev.warden.audit.AuditQuery;
+import dev.warden.audit.AuditRecord;
+import dev.warden.config.LlmConfig;
+import dev.warden.config.MonitorConfig;
+import dev.warden.config.WardenConfig;
+import dev.warden.identity.Members;
+import dev.warden.identity.Role;
+import dev.warden.llm.LlmPeer;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code warden ask --server} and {@code warden chat --server} end to end: the command line, run
+ * through its entry point with typed answers, against a real Warden REST server on a free port
+ * whose model is a peer speaking OpenAI Chat Completions from a script. The client has no data dir
+ * of its own: everything runs on the server, as the token's user (Olivia, an operator).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class AskServerTest {
+    @TempDir
+    Path temp;
+    Path root;
+    LlmPeer peer;
+    Warden warden;
+    RestServer server;
+    String token;
+
+    @BeforeEach
+    void start() throws Exception {
+        root = Files.createDirectories(temp.resolve("root"));
+        var data = Files.createDirectories(temp.resolve("data"));
+        peer = new LlmPeer();
+        var llm = new LlmConfig(List.of(new LlmConfig.Provider("peer", LlmConfig.Kind.OPENAI, URI.create(peer.baseUrl()), "m1",
+                "k1", Duration.ofSeconds(10))));
+        warden = Warden.open(new WardenConfig("127.0.0.1", 0, data, List.of(root), data.resolve("policy.yaml"), null,
+                WardenConfig.DEFAULT_MAX_BODY_BYTES, WardenConfig.DEFAULT_CONFIRMATION_TTL, WardenConfig.DEFAULT_APPROVAL_TTL,
+                MonitorConfig.defaults(), llm), Clock.systemUTC());
+        Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
+        token = warden.tokens().create("cli", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
+        server = new RestServer(warden.restDependencies(), "127.0.0.1", 0, WardenConfig.DEFAULT_MAX_BODY_BYTES).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        warden.close();
+        peer.close();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The whole command line, from a terminal on which {@code typed} is what the person types. */
+    static AskCommandTest.Run warden(String typed, String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var terminal = new Terminal(new BufferedReader(new StringReader(typed)), true, false);
+        int exit = Main.execute(terminal, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new AskCommandTest.Run(exit, out.toString(), err.toString());
+    }
+
+    AskCommandTest.Run onServer(String typed, String command, String... args) {
+        var all = new ArrayList<>(List.of(command, "--server", url(), "--token", token));
+        all.addAll(List.of(args));
+        return warden(typed, all.toArray(String[]::new));
+    }
+
+    List<AuditRecord> agentRecords() {
+        return new AuditQuery(warden.database()).latest(100).stream().filter(r -> r.origin().equals("agent")).toList();
+    }
+
+    @Test
+    void askReadsProposesAWriteAndWritesItOnYes() throws Exception {
+        Files.writeString(root.resolve("todo.txt"), "buy milk\n");
+        peer.then(toolCall("c1", "fs_read", "{\"path\": \"todo.txt\"}"),
+                toolCall("c2", "fs_write", "{\"path\": \"todo.txt\", \"content\": \"buy milk\\nbuy bread\\n\"}"),
+                text("Added bread to your list."));
+
+        var run = onServer("y\n", "ask", "add bread to my todo list");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(Files.readString(root.resolve("todo.txt"))).isEqualTo("buy milk\nbuy bread\n");
+        assertThat(run.out()).containsSubsequence("step 1 fs.read: done", "Plan:", "1. fs.write [", "path=todo.txt",
+                "step 2 fs.write: done (undo: ./warden undo ");
+        assertThat(run.err()).contains("Run these steps? [y/N]").contains("[done: 1 step, peer/m1, ");
+        assertThat(run.lastLine()).isEqualTo("Added bread to your list.");
+        assertThat(run.out().split("Added bread", -1)).hasSize(2);
+        assertThat(peer.calls()).isEqualTo(3);
+
+        // Both steps ran on the server as Olivia, through the engine, as the agent.
+        var steps = agentRecords().stream().filter(r -> r.mode().equals("execute")).toList();
+        assertThat(steps).extracting(AuditRecord::action).containsExactlyInAnyOrder("fs.read", "fs.write");
+        assertThat(steps).allSatisfy(r -> assertThat(r.principalName()).isEqualTo("olivia"));
+    }
+
+    @Test
+    void aConfirmationTheServerAsksForIsAnsweredAtTheTerminal() throws Exception {
+        Files.writeString(root.resolve("old.log"), "old\n");
+        peer.then(toolCall("c1", "fs_delete", "{\"path\": \"old.log\"}"), text("Deleted old.log; undo restores it."));
+
+        // An operator may not delete at all; an admin may, once she confirms the high-risk step.
+        Members.add(warden.users(), warden.projects(), "default", "ada", Role.ADMIN);
+        token = warden.tokens().create("cli", "ada", "default", Role.ADMIN, null, List.of()).secret();
+
+        // Yes to the plan, then yes to the policy's confirmation.
+        var run = onServer("y\nyes\n", "ask", "delete old.log");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(root.resolve("old.log")).doesNotExist();
+        assertThat(run.out()).containsSubsequence("1. fs.delete [", "fs.delete needs confirmation: ", "fs.delete: done (undo: ");
+        assertThat(run.err()).containsSubsequence("Run these steps? [y/N]", "Proceed? [y/N]");
+        assertThat(run.lastLine()).isEqualTo("Deleted old.log; undo restores it.");
+    }
+
+    @Test
+    void aTokenTheServerDoesNotKnowIsReportedWithItsHint() {
+        var run = warden("", "ask", "--server", url(), "--token", "not-a-token", "hello");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("refused starting a chat session: 401 invalid_token: The bearer token is unknown")
+                .contains("./warden token create");
+        assertThat(peer.calls()).isZero();
+    }
+}
