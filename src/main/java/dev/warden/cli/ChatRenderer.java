@@ -184,6 +184,9 @@ final class ChatRenderer implements AutoCloseable {
 
     @Override
     public void close() {
+        // A turn cut short (a broken stream) never says whether its text was the answer: show it anyway.
+        releaseText();
+        out.flush();
         progress.close();
     }
 }

@@ -137,6 +137,73 @@ class AskServerTest {
     }
 
     @Test
+    void chatKeepsTwoTurnsInOneSessionOnTheServerAndListsIt() throws Exception {
+        Files.writeString(root.resolve("notes.txt"), "hello\n");
+        peer.then(toolCall("c1", "fs_read", "{\"path\": \"notes.txt\"}"), text("It says hello."), text("You're welcome."),
+                new LlmPeer.Fail(401, null));
+
+        var run = onServer("what is in notes.txt?\nthanks\n/sessions\nare you there?\n/quit\n", "chat");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        // The second request to the model carries the first turn: one conversation on the server.
+        assertThat(peer.received().get(2).body().toString()).contains("what is in notes.txt?").contains("It says hello.")
+                .contains("thanks");
+        var olivia = warden.tokens().authenticate(token).orElseThrow();
+        var sessions = warden.chats().list(olivia);
+        assertThat(sessions).singleElement().satisfies(s -> {
+            assertThat(s.title()).isEqualTo("what is in notes.txt?");
+            assertThat(s.autonomous()).isFalse();
+        });
+        var id = sessions.getFirst().id();
+        // /sessions is the server's list of Olivia's sessions.
+        assertThat(run.out()).containsSubsequence("step 1 fs.read: done", "It says hello.", "You're welcome.",
+                "ID", "WAITS FOR", "TITLE", id, " - ", "what is in notes.txt?");
+        // A failed turn is reported and the conversation goes on to the next line.
+        assertThat(run.err()).contains("error: llm_unavailable: ")
+                .contains("Saved; resume with ./warden chat --session " + id + " --server " + url());
+        assertThat(peer.calls()).isEqualTo(4);
+    }
+
+    @Test
+    void chatResumesASessionShowingWhatItWaitsForAndRunsThePlanOnYes() throws Exception {
+        peer.then(toolCall("c1", "fs_mkdir", "{\"path\": \"kept\"}"), text("Made it."));
+
+        // The input ends while the plan waits: nothing runs, and the session on the server keeps waiting.
+        var first = onServer("make a dir called kept\n", "chat");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("1. fs.mkdir [low] path=kept");
+        assertThat(root.resolve("kept")).doesNotExist();
+        var id = warden.chats().list(warden.tokens().authenticate(token).orElseThrow()).getFirst().id();
+
+        var listed = onServer("/sessions\n/quit\n", "chat");
+        assertThat(listed.out()).containsSubsequence(id, "plan", "make a dir called kept");
+
+        var resumed = onServer("y\n/quit\n", "chat", "--session", id);
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).containsSubsequence("Resumed " + id + "; it waits for your answer to a plan.", "Run these steps? [y/N]");
+        assertThat(root.resolve("kept")).isDirectory();
+        assertThat(resumed.out()).contains("step 1 fs.mkdir: done").endsWith("Made it.\n");
+        assertThat(peer.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void chatRefusesToResumeAnotherUsersSessionOrOneThatDoesNotExist() {
+        var olivia = warden.tokens().authenticate(token).orElseThrow();
+        var hers = warden.chats().start(olivia, false, "private").id();
+        Members.add(warden.users(), warden.projects(), "default", "victor", Role.VIEWER);
+        var victor = warden.tokens().create("cli", "victor", "default", Role.VIEWER, null, List.of()).secret();
+
+        for (var id : List.of(hers, "chat_nope")) {
+            var run = warden("hello\n", "chat", "--server", url(), "--token", victor, "--session", id);
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).contains("refused finding chat session " + id + ": 404 chat_not_found: There is no chat session " + id)
+                    .contains("GET /v1/chat/sessions lists your sessions");
+        }
+        assertThat(warden("/sessions\n/quit\n", "chat", "--server", url(), "--token", victor).out()).isEqualTo("No sessions yet.\n");
+        assertThat(peer.calls()).isZero();
+    }
+
+    @Test
     void aTokenTheServerDoesNotKnowIsReportedWithItsHint() {
         var run = warden("", "ask", "--server", url(), "--token", "not-a-token", "hello");
         assertThat(run.exit()).isEqualTo(1);
