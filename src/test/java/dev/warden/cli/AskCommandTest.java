@@ -95,6 +95,23 @@ class AskCommandTest {
     }
 
     @Test
+    void aLongDiffIsCutUnderItsStepAndSaysHowMuchWasLeftOut() throws Exception {
+        var content = new StringBuilder();
+        for (int i = 1; i <= 30; i++) content.append("line ").append(i).append("\\n");
+        peer.then(toolCall("c1", "fs_write", "{\"path\": \"long.txt\", \"content\": \"" + content + "\"}"), text("Left it."));
+
+        var run = ask("n\n", true, "write thirty lines");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        // A new file: the diff is its header, one hunk line and a + line each; 20 lines are shown.
+        int shown = ChatRenderer.PREVIEW_LINES - 3;
+        assertThat(run.out()).containsSubsequence("1. fs.write [", "+++ b/", "@@ -0,0 +1,30 @@", "+line 1\n", "+line " + shown + "\n",
+                "... 13 more lines of the diff not shown (33 in all)", "Left it.");
+        assertThat(run.out()).doesNotContain("+line " + (shown + 1) + "\n");
+        assertThat(root.resolve("long.txt")).doesNotExist();
+    }
+
+    @Test
     void yesDeclinesAWriteAndSaysSo() throws Exception {
         Files.writeString(root.resolve("todo.txt"), "buy milk\n");
         peer.then(toolCall("c1", "fs_write", "{\"path\": \"todo.txt\", \"content\": \"gone\"}"),

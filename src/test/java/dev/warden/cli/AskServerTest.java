@@ -89,6 +89,15 @@ class AskServerTest {
         return warden(typed, all.toArray(String[]::new));
     }
 
+    /** {@code ask} on the server with standard output and error on one screen, in the order the person sees them. */
+    AskCommandTest.Run askOnOneScreen(String typed, String task) {
+        var screen = new StringWriter();
+        var terminal = new Terminal(new BufferedReader(new StringReader(typed)), true, false);
+        int exit = Main.execute(terminal, new PrintWriter(screen, true), new PrintWriter(screen, true),
+                "ask", "--server", url(), "--token", token, task);
+        return new AskCommandTest.Run(exit, screen.toString(), screen.toString());
+    }
+
     List<AuditRecord> agentRecords() {
         return new AuditQuery(warden.database()).latest(100).stream().filter(r -> r.origin().equals("agent")).toList();
     }
@@ -131,7 +140,9 @@ class AskServerTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(root.resolve("old.log")).doesNotExist();
-        assertThat(run.out()).containsSubsequence("1. fs.delete [", "fs.delete needs confirmation: ", "fs.delete: done (undo: ");
+        // The dry run is shown under the plan's step and again under the confirmation.
+        assertThat(run.out()).containsSubsequence("1. fs.delete [", "Would move ", "old.log to the trash; undo would restore it.",
+                "fs.delete needs confirmation: ", "Would move ", "fs.delete: done (undo: ");
         assertThat(run.err()).containsSubsequence("Run these steps? [y/N]", "Proceed? [y/N]");
         assertThat(run.lastLine()).isEqualTo("Deleted old.log; undo restores it.");
     }
@@ -201,6 +212,21 @@ class AskServerTest {
         }
         assertThat(warden("/sessions\n/quit\n", "chat", "--server", url(), "--token", victor).out()).isEqualTo("No sessions yet.\n");
         assertThat(peer.calls()).isZero();
+    }
+
+    @Test
+    void aPlanShowsTheDiffOfAnEditBeforeTheQuestionAndTheEditRunsOnYes() throws Exception {
+        Files.writeString(root.resolve("app.conf"), "port = 8080\nhost = localhost\nlog = info\n");
+        peer.then(toolCall("c1", "fs_edit", "{\"path\": \"app.conf\", \"oldText\": \"log = info\", \"newText\": \"log = debug\"}"),
+                text("Logging is now at debug."));
+
+        var run = askOnOneScreen("y\n", "turn on debug logging");
+
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).containsSubsequence("1. fs.edit [", "--- a/", "app.conf", "+++ b/", "@@ -1,3 +1,3 @@",
+                "        port = 8080", "        host = localhost", "       -log = info", "       +log = debug",
+                "Run these steps? [y/N]", "fs.edit: done");
+        assertThat(Files.readString(root.resolve("app.conf"))).isEqualTo("port = 8080\nhost = localhost\nlog = debug\n");
     }
 
     @Test
