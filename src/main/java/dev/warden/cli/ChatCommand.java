@@ -63,7 +63,7 @@ final class ChatCommand implements Callable<Integer> {
         }
         var err = spec.commandLine().getErr();
         try (var renderer = new ChatRenderer(spec.commandLine().getOut(), err,
-                progress != null ? progress : terminal.stderrIsTerminal(), false)) {
+                progress != null ? progress : terminal.stderrIsTerminal(), false, server)) {
             if (server != null) {
                 return repl(renderer, new Place(title -> RemoteChat.start(server, bearer, title, false),
                         id -> RemoteChat.resume(server, bearer, id), () -> RemoteChat.sessions(server, bearer)));

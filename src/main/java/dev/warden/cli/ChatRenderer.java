@@ -27,15 +27,18 @@ final class ChatRenderer implements AutoCloseable {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
+    /** The server the session is on, or null in this process: where a held step's approval is looked up. */
+    private final String server;
     private final StepProgress progress;
     private String heldText;
     /** The plan, confirmation or question the turn ended on: what a "no" declines. */
     private JsonNode asked;
 
-    ChatRenderer(PrintWriter out, PrintWriter err, boolean progress, boolean json) {
+    ChatRenderer(PrintWriter out, PrintWriter err, boolean progress, boolean json, String server) {
         this.out = out;
         this.err = err;
         this.json = json;
+        this.server = server == null || !server.endsWith("/") ? server : server.substring(0, server.length() - 1);
         this.progress = new StepProgress(err, progress);
     }
 
@@ -68,9 +71,13 @@ final class ChatRenderer implements AutoCloseable {
                         + "\n  " + input(event.path("input")));
                 preview(event.path("preview"), "  ");
             }
-            case "approval_pending" -> out.println(event.path("action").asString() + " waits for approval "
-                    + event.path("approvalId").asString() + ": " + event.path("reason").asString()
-                    + " (./warden approvals show " + event.path("approvalId").asString() + ")");
+            case "approval_pending" -> {
+                var id = event.path("approvalId").asString();
+                // ./warden approvals reads this machine's data dir, which is not the server's.
+                var where = server == null ? "./warden approvals show " + id : "GET " + server + "/v1/approvals/" + id;
+                out.println(event.path("action").asString() + " waits for approval " + id + ": " + event.path("reason").asString()
+                        + " (" + where + ")");
+            }
             case "question" -> {
                 asked = event;
                 var text = event.path("text").asString("");

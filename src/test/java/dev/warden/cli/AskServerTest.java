@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -227,6 +228,29 @@ class AskServerTest {
                 "        port = 8080", "        host = localhost", "       -log = info", "       +log = debug",
                 "Run these steps? [y/N]", "fs.edit: done");
         assertThat(Files.readString(root.resolve("app.conf"))).isEqualTo("port = 8080\nhost = localhost\nlog = debug\n");
+    }
+
+    @Test
+    void aStepHeldForApprovalPointsAtTheServersApprovalNotThisMachines() throws Exception {
+        Files.writeString(warden.policyFile().path(), """
+                version: 1
+                default: allow
+                rules:
+                  - name: mkdir-needs-approval
+                    when: 'action == "fs.mkdir"'
+                    effect: approve
+                    reason: New directories need an admin's approval
+                """);
+        assertThat(warden.policyFile().reloadIfChanged().applied()).isTrue();
+        peer.then(toolCall("c1", "fs_mkdir", "{\"path\": \"reports\"}"), text("It waits for an admin's approval."));
+
+        var run = onServer("y\n", "ask", "make a reports dir");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        // The id in the line is the one in the server's URL.
+        assertThat(run.out()).containsPattern("fs\\.mkdir waits for approval (\\S+): New directories need an admin's approval \\(GET "
+                + Pattern.quote(url()) + "/v1/approvals/\\1\\)").doesNotContain("./warden approvals");
+        assertThat(root.resolve("reports")).doesNotExist();
     }
 
     @Test
