@@ -72,7 +72,7 @@ final class AskCommand implements Callable<Integer> {
         var why = yes ? "--yes says yes to nothing above read" : "no terminal to ask on";
         var title = task.length() <= 80 ? task : task.substring(0, 77) + "...";
         try (var renderer = new ChatRenderer(spec.commandLine().getOut(), err,
-                progress != null ? progress : terminal.stderrIsTerminal(), json)) {
+                progress != null ? progress : terminal.stderrIsTerminal(), json, server)) {
             // A session nobody watches step by step gets the agent's lower step limit.
             if (server != null) {
                 try (var chat = RemoteChat.start(server, bearer, title, !interactive)) {

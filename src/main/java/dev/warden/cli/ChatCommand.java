@@ -50,7 +50,7 @@ final class ChatCommand implements Callable<Integer> {
         this.terminal = terminal;
     }
 
-    /** Where sessions live: this data dir, or a server (which lists none through this client yet). */
+    /** Where sessions live: this data dir, or a server. */
     private record Place(Function<String, ChatChannel> start, Function<String, ChatChannel> resume,
                          Supplier<List<Chats.Summary>> sessions) {}
 
@@ -63,10 +63,10 @@ final class ChatCommand implements Callable<Integer> {
         }
         var err = spec.commandLine().getErr();
         try (var renderer = new ChatRenderer(spec.commandLine().getOut(), err,
-                progress != null ? progress : terminal.stderrIsTerminal(), false)) {
+                progress != null ? progress : terminal.stderrIsTerminal(), false, server)) {
             if (server != null) {
                 return repl(renderer, new Place(title -> RemoteChat.start(server, bearer, title, false),
-                        id -> RemoteChat.resume(server, bearer, id), null));
+                        id -> RemoteChat.resume(server, bearer, id), () -> RemoteChat.sessions(server, bearer)));
             }
             var me = Principal.localAdmin(System.getProperty("user.name", "local"));
             try (var warden = data.open()) {
@@ -106,8 +106,12 @@ final class ChatCommand implements Callable<Integer> {
                 var text = line.strip();
                 if (text.equals("/quit") || text.equals("/exit")) break;
                 if (text.equals("/sessions")) {
-                    if (place.sessions() == null) err.println("/sessions lists the sessions of a data dir; on a server, see its web UI.");
-                    else sessions(out, place.sessions().get());
+                    // A server that cannot list them now leaves the conversation as it was.
+                    try {
+                        sessions(out, place.sessions().get());
+                    } catch (ChatChannel.ChatException e) {
+                        err.println("error: " + e.getMessage());
+                    }
                     continue;
                 }
                 if (text.isEmpty()) {

@@ -18,20 +18,27 @@ import tools.jackson.databind.JsonNode;
 final class ChatRenderer implements AutoCloseable {
     private static final int VALUE_CHARS = 48;
     private static final int INPUT_CHARS = 140;
+    /** Enough of a diff to judge a change by; the rest of a long one would push the plan off the screen. */
+    static final int PREVIEW_LINES = 20;
+    /** A diff line of a minified file can be a megabyte long. */
+    private static final int PREVIEW_LINE_CHARS = 200;
     private static final Set<String> ASKING = Set.of("plan", "confirmation_needed", "question");
 
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
+    /** The server the session is on, or null in this process: where a held step's approval is looked up. */
+    private final String server;
     private final StepProgress progress;
     private String heldText;
     /** The plan, confirmation or question the turn ended on: what a "no" declines. */
     private JsonNode asked;
 
-    ChatRenderer(PrintWriter out, PrintWriter err, boolean progress, boolean json) {
+    ChatRenderer(PrintWriter out, PrintWriter err, boolean progress, boolean json, String server) {
         this.out = out;
         this.err = err;
         this.json = json;
+        this.server = server == null || !server.endsWith("/") ? server : server.substring(0, server.length() - 1);
         this.progress = new StepProgress(err, progress);
     }
 
@@ -48,7 +55,10 @@ final class ChatRenderer implements AutoCloseable {
             case "plan" -> {
                 asked = event;
                 out.println("Plan:");
-                for (var step : event.path("steps")) out.println("  " + step(step));
+                for (var step : event.path("steps")) {
+                    out.println("  " + step(step));
+                    preview(step.path("preview"), "       ");
+                }
             }
             case "step_started" -> progress.start(event.path("index").asInt(), event.path("action").asString());
             // A step held for confirmation is told by the confirmation_needed that follows.
@@ -59,10 +69,15 @@ final class ChatRenderer implements AutoCloseable {
                 asked = event;
                 out.println(event.path("action").asString() + " needs confirmation: " + event.path("reason").asString()
                         + "\n  " + input(event.path("input")));
+                preview(event.path("preview"), "  ");
             }
-            case "approval_pending" -> out.println(event.path("action").asString() + " waits for approval "
-                    + event.path("approvalId").asString() + ": " + event.path("reason").asString()
-                    + " (./warden approvals show " + event.path("approvalId").asString() + ")");
+            case "approval_pending" -> {
+                var id = event.path("approvalId").asString();
+                // ./warden approvals reads this machine's data dir, which is not the server's.
+                var where = server == null ? "./warden approvals show " + id : "GET " + server + "/v1/approvals/" + id;
+                out.println(event.path("action").asString() + " waits for approval " + id + ": " + event.path("reason").asString()
+                        + " (" + where + ")");
+            }
             case "question" -> {
                 asked = event;
                 var text = event.path("text").asString("");
@@ -147,6 +162,33 @@ final class ChatRenderer implements AutoCloseable {
         heldText = null;
     }
 
+    /**
+     * The engine's dry run of a step, under it: the diff a file change would make (its first
+     * {@link #PREVIEW_LINES} lines, and how many more there are), the dry run's note, and why
+     * the step was assessed as it was. What the dry run has besides (sizes, paths) the input shows.
+     */
+    private void preview(JsonNode preview, String indent) {
+        if (!preview.isObject()) return;
+        var diff = preview.path("diff");
+        if (diff.isString()) {
+            var lines = diff.asString().lines().toList();
+            if (lines.isEmpty()) out.println(indent + "(no change: the content is the same)");
+            lines.stream().limit(PREVIEW_LINES).forEach(line -> out.println(indent + cut(line, PREVIEW_LINE_CHARS)));
+            if (lines.size() > PREVIEW_LINES) {
+                out.println(indent + "... " + (lines.size() - PREVIEW_LINES) + " more lines of the diff not shown ("
+                        + lines.size() + " in all)");
+            }
+        }
+        var note = preview.path("note");
+        if (note.isString() && !note.asString().isBlank()) out.println(indent + cut(note.asString(), PREVIEW_LINE_CHARS));
+        var reasons = preview.path("reasons");
+        if (reasons.isArray() && !reasons.isEmpty()) {
+            var why = new StringBuilder();
+            for (var reason : reasons) why.append(why.isEmpty() ? "" : "; ").append(reason.asString());
+            out.println(indent + "why: " + cut(why.toString(), PREVIEW_LINE_CHARS));
+        }
+    }
+
     private static String step(JsonNode step) {
         return step.path("index").asInt() + ". " + step.path("action").asString() + " [" + step.path("risk").asString() + "] "
                 + input(step.path("input"));
@@ -184,6 +226,9 @@ final class ChatRenderer implements AutoCloseable {
 
     @Override
     public void close() {
+        // A turn cut short (a broken stream) never says whether its text was the answer: show it anyway.
+        releaseText();
+        out.flush();
         progress.close();
     }
 }

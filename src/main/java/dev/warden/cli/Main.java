@@ -1,5 +1,6 @@
 package dev.warden.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,10 +21,20 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String... args) {
+        return execute(Terminal.system(), null, null, args);
+    }
+
+    /**
+     * The command line on {@code terminal}, printing to {@code out} and {@code err} (null: the
+     * process's own), so a test runs the whole entry point with the person's answers typed in.
+     */
+    static int execute(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
         // Logging is set up here, on one thread, before any library logs: a library that logs first
         // from another thread while SLF4J initializes gets its calls queued and a warning printed.
         org.slf4j.LoggerFactory.getILoggerFactory();
-        var cli = new CommandLine(new Main());
+        var cli = new CommandLine(new Main(), terminal.factory());
+        if (out != null) cli.setOut(out);
+        if (err != null) cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;

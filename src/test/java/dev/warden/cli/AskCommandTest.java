@@ -4,9 +4,7 @@ import static dev.warden.llm.LlmPeer.text;
 import static dev.warden.llm.LlmPeer.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.warden.agent.AgentEvent;
 import dev.warden.llm.LlmPeer;
-import dev.warden.llm.TokenUsage;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code warden ask} in-process on a temporary data dir whose config points at a model peer speaking
@@ -66,10 +63,8 @@ class AskCommandTest {
         var out = new StringWriter();
         var err = new StringWriter();
         var terminal = new Terminal(new BufferedReader(new StringReader(typed)), interactive, false);
-        var cli = new CommandLine(new Main(), terminal.factory());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+        int exit = Main.execute(terminal, new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
     }
 
     Run ask(String typed, boolean interactive, String... args) {
@@ -97,6 +92,23 @@ class AskCommandTest {
         assertThat(run.out().split("Added bread", -1)).hasSize(2);
         // The plan came before the write ran: the model was asked twice before the yes, once after.
         assertThat(peer.calls()).isEqualTo(3);
+    }
+
+    @Test
+    void aLongDiffIsCutUnderItsStepAndSaysHowMuchWasLeftOut() throws Exception {
+        var content = new StringBuilder();
+        for (int i = 1; i <= 30; i++) content.append("line ").append(i).append("\\n");
+        peer.then(toolCall("c1", "fs_write", "{\"path\": \"long.txt\", \"content\": \"" + content + "\"}"), text("Left it."));
+
+        var run = ask("n\n", true, "write thirty lines");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        // A new file: the diff is its header, one hunk line and a + line each; 20 lines are shown.
+        int shown = ChatRenderer.PREVIEW_LINES - 3;
+        assertThat(run.out()).containsSubsequence("1. fs.write [", "+++ b/", "@@ -0,0 +1,30 @@", "+line 1\n", "+line " + shown + "\n",
+                "... 13 more lines of the diff not shown (33 in all)", "Left it.");
+        assertThat(run.out()).doesNotContain("+line " + (shown + 1) + "\n");
+        assertThat(root.resolve("long.txt")).doesNotExist();
     }
 
     @Test
@@ -184,52 +196,47 @@ class AskCommandTest {
     }
 
     @Test
-    void onAServerTheSameEventsAreRenderedFromTheStream() throws Exception {
-        var json = dev.warden.json.Json.object();
-        try (var server = new ChatReplayPeer("tok_secret")) {
-            server.then(List.of(
-                            new AgentEvent.StepStarted(1, "fs.read", json.deepCopy().put("path", "todo.txt")),
-                            new AgentEvent.StepFinished(1, "fs.read", "done", json.deepCopy(), 4),
-                            new AgentEvent.Plan(List.of(new AgentEvent.Step(1, "fs.write",
-                                    json.deepCopy().put("path", "todo.txt").put("content", "buy milk\nbuy bread\n"), "medium", null))),
-                            new AgentEvent.Waiting("plan")),
-                    List.of(
-                            new AgentEvent.StepStarted(2, "fs.write", json.deepCopy().put("path", "todo.txt")),
-                            new AgentEvent.StepFinished(2, "fs.write", "done", json.deepCopy().put("undoId", "u_1"), 5),
-                            new AgentEvent.Text("Added bread to your list."),
-                            new AgentEvent.Done("Added bread to your list.", new TokenUsage(60, 11), "primary", "m1", 2)));
+    void aServerThatBreaksTheStreamIsReportedWithWhatArrived() throws Exception {
+        try (var server = new ChatReplayPeer()) {
+            var text = "event: text\ndata: {\"type\": \"text\", \"text\": \"Half an answer.\"}\n\n";
+            server.then(ChatReplayPeer.Answer.created("chat_1"), ChatReplayPeer.Answer.events(": keepalive\n\n" + text),
+                    ChatReplayPeer.Answer.created("chat_2"), ChatReplayPeer.Answer.events("event: text\ndata: <html>oops</html>\n\n"));
 
-            var run = ask("yes\n", true, "add bread to my todo list", "--server", server.url(), "--token", "tok_secret");
+            var cut = ask("", true, "hello", "--server", server.url(), "--token", "t");
+            assertThat(cut.exit()).isEqualTo(1);
+            assertThat(cut.err()).contains("error: the stream from " + server.url() + " ended before the turn did");
+            // What did arrive is shown, though the turn never said it was the answer.
+            assertThat(cut.out()).isEqualTo("Half an answer.\n");
 
-            assertThat(run.exit()).as(run.err()).isZero();
-            assertThat(run.out()).contains("step 1 fs.read: done").contains("1. fs.write [medium] path=todo.txt")
-                    .contains("step 2 fs.write: done (undo: ./warden undo u_1)");
-            assertThat(run.err()).contains("Run these steps? [y/N]").contains("[done: 2 steps, primary/m1, 71 tokens]");
-            assertThat(run.lastLine()).isEqualTo("Added bread to your list.");
-            assertThat(run.out().split("Added bread", -1)).hasSize(2);
-
-            var received = server.received();
-            assertThat(received).extracting(ChatReplayPeer.Received::path).containsExactly("/v1/chat/sessions",
-                    "/v1/chat/sessions/" + ChatReplayPeer.SESSION + "/messages", "/v1/chat/sessions/" + ChatReplayPeer.SESSION + "/messages");
-            assertThat(received).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer tok_secret"));
-            assertThat(received.get(0).body().path("title").asString()).isEqualTo("add bread to my todo list");
-            assertThat(received.get(0).body().path("autonomous").asBoolean()).isFalse();
-            assertThat(received.get(1).accept()).isEqualTo("text/event-stream");
-            assertThat(received.get(1).body().path("text").asString()).isEqualTo("add bread to my todo list");
-            assertThat(received.get(2).body().path("text").asString()).isEqualTo("yes");
-            // Nothing ran here: the data dir's model was never asked.
-            assertThat(peer.calls()).isZero();
+            var garbage = ask("", true, "hello", "--server", server.url(), "--token", "t");
+            assertThat(garbage.exit()).isEqualTo(1);
+            assertThat(garbage.err()).contains("broke: an event that is not JSON: <html>oops</html>");
+            assertThat(server.paths()).containsExactly("POST /v1/chat/sessions", "POST /v1/chat/sessions/chat_1/messages",
+                    "POST /v1/chat/sessions", "POST /v1/chat/sessions/chat_2/messages");
         }
     }
 
     @Test
-    void aServerThatRefusesTheTokenIsReported() throws Exception {
-        try (var server = new ChatReplayPeer("tok_secret")) {
-            var run = ask("", true, "hello", "--server", server.url(), "--token", "tok_wrong");
-            assertThat(run.exit()).isEqualTo(1);
-            assertThat(run.err()).contains("refused starting a chat session: 401 token_invalid")
-                    .contains("./warden token create");
+    void aServerThatIsNotWardenIsToldApartFromARefusal() throws Exception {
+        var page = "<html>\n<body>" + "Sign in to continue. ".repeat(40) + "</body></html>";
+        try (var server = new ChatReplayPeer()) {
+            server.then(new ChatReplayPeer.Answer(200, "text/html", page), new ChatReplayPeer.Answer(404, "text/html", page),
+                    ChatReplayPeer.Answer.created("chat_1"), new ChatReplayPeer.Answer(200, "application/json", "{\"events\": []}"));
+
+            var login = ask("", true, "hello", "--server", server.url(), "--token", "t");
+            assertThat(login.exit()).isEqualTo(1);
+            assertThat(login.err()).contains("answered starting a chat session with text/html, not Warden's chat API (is "
+                    + server.url() + " a Warden server?): <html> <body>Sign in").contains("...").hasSizeLessThan(400);
+
+            var missing = ask("", true, "hello", "--server", server.url(), "--token", "t");
+            assertThat(missing.err()).contains("refused starting a chat session: 404 <html> <body>Sign in")
+                    .contains("a Warden server?)").hasSizeLessThan(400);
+
+            // A body instead of a stream: the Accept header was not honoured on the way.
+            var json = ask("", true, "hello", "--server", server.url(), "--token", "t");
+            assertThat(json.err()).contains("answered sending a message with application/json, not Warden's chat API");
         }
+        assertThat(peer.calls()).isZero();
     }
 
     @Test

@@ -4,9 +4,7 @@ import static dev.warden.llm.LlmPeer.text;
 import static dev.warden.llm.LlmPeer.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.warden.agent.AgentEvent;
 import dev.warden.llm.LlmPeer;
-import dev.warden.llm.TokenUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,30 +88,5 @@ class ChatCommandTest {
         var unknown = chat("/quit\n", "--session", "chat_nope");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no chat session chat_nope");
-    }
-
-    @Test
-    void onAServerTheTurnsGoToOneSessionThere() throws Exception {
-        try (var server = new ChatReplayPeer("tok_secret")) {
-            server.then(List.of(new AgentEvent.Text("Hi."), new AgentEvent.Done("Hi.", new TokenUsage(5, 1), "primary", "m1", 0)),
-                    List.of(new AgentEvent.Failed("llm_unavailable", "Every LLM provider is down.", "Use ./warden run.")));
-
-            var run = chat("hello\n/sessions\nstill there?\n/quit\n", "--server", server.url(), "--token", "tok_secret");
-
-            assertThat(run.exit()).as(run.err()).isZero();
-            assertThat(run.out()).isEqualTo("Hi.\n");
-            // A failed turn does not end the conversation: it is reported and the next line is read.
-            assertThat(run.err()).contains("/sessions lists the sessions of a data dir").contains("error: llm_unavailable")
-                    .contains("--session " + ChatReplayPeer.SESSION + " --server " + server.url());
-            assertThat(server.received()).extracting(r -> r.body().path("text").asString(""))
-                    .containsExactly("", "hello", "still there?");
-            assertThat(server.received().getFirst().body().path("title").asString()).isEqualTo("hello");
-            assertThat(peer.calls()).isZero();
-
-            // A session the server does not know is reported when the first message is refused.
-            var unknown = chat("hello\n", "--server", server.url(), "--token", "tok_secret", "--session", "chat_other");
-            assertThat(unknown.exit()).isEqualTo(1);
-            assertThat(unknown.err()).contains("refused sending a message: 404 chat_session_not_found");
-        }
     }
 }
