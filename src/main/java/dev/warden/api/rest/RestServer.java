@@ -121,7 +121,13 @@ public final class RestServer implements AutoCloseable {
             routes.before(this::traceIn);
             routes.before(this::authenticate);
             routes.after(this::traceOut);
-            routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            // Alive means this process answers; what it needs to serve requests is /readyz's business.
+            routes.get("/healthz", ctx -> {
+                var body = Json.object().put("status", "ok");
+                body.putObject("checks").putObject("process").put("ok", true)
+                        .put("uptimeSeconds", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+                send(ctx, new OutcomeResponses.Response(200, "application/json", body));
+            });
             routes.get("/readyz", ctx -> {
                 var body = deps.health().readiness().get();
                 send(ctx, new OutcomeResponses.Response("ready".equals(body.path("status").asString()) ? 200 : 503,

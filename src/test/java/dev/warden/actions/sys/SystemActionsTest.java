@@ -119,9 +119,45 @@ class SystemActionsTest {
         assertThat(memory.path("usedPercent").asDouble()).isBetween(0.0, 100.0);
         assertThat(sample.path("network").path("interfaces").findValuesAsString("name")).contains("lo");
         assertThat(sample.path("processes").asInt()).isPositive();
+        for (var window : List.of("one", "five", "fifteen")) assertThat(sample.path("load").path(window).isNumber()).isTrue();
+        var swap = sample.path("swap");
+        assertThat(swap.path("usedBytes").asLong()).isBetween(0L, swap.path("totalBytes").asLong());
+        for (var field : List.of("readBytesPerSec", "writeBytesPerSec", "readsPerSec", "writesPerSec")) {
+            assertThat(sample.path("disk").path(field).asDouble(-1)).as("disk " + field).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(sample.path("network").path("rxBytesPerSec").asDouble(-1)).isGreaterThanOrEqualTo(0);
         // Two calls within a second share one reading: many watchers cost one sample.
         var again = done(VIEWER, "sys.metrics", "{}");
         assertThat(again.path("sampledAt")).isEqualTo(sample.path("sampledAt"));
+    }
+
+    @Test
+    void aNetworkRateIsTheTrafficBetweenTwoReadings() throws Exception {
+        done(VIEWER, "sys.metrics", "{}");
+        Thread.sleep(1100);
+        // 32 MiB over loopback between this reading and the next.
+        try (var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var reader = Thread.ofVirtual().start(() -> {
+                try (var socket = server.accept(); var in = socket.getInputStream()) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException ignored) {
+                    // the writer closed
+                }
+            });
+            try (var socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+                 var out = socket.getOutputStream()) {
+                var chunk = new byte[1 << 20];
+                for (int i = 0; i < 32; i++) out.write(chunk);
+            }
+            reader.join(10_000);
+        }
+        var sample = done(VIEWER, "sys.metrics", "{}");
+        var lo = sample.path("network").path("interfaces").valueStream().filter(i -> i.path("name").asString().equals("lo"))
+                .findFirst().orElseThrow();
+        double seconds = sample.path("intervalSeconds").asDouble();
+        assertThat(lo.path("rxBytesPerSec").asDouble() * seconds).as("bytes seen on lo over the interval")
+                .isGreaterThan(32.0 * (1 << 20));
+        assertThat(sample.path("network").path("rxBytesPerSec").asDouble()).isGreaterThanOrEqualTo(lo.path("rxBytesPerSec").asDouble());
     }
 
     @Test

@@ -28,7 +28,11 @@ class RestApiTest {
 
     @Test
     void healthNeedsNoTokenButEverythingElseDoes() {
-        assertThat(w.get("/healthz", null).status()).isEqualTo(200);
+        var health = w.get("/healthz", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body().path("status").asString()).isEqualTo("ok");
+        assertThat(health.body().at("/checks/process/ok").asBoolean()).isTrue();
+        assertThat(health.body().at("/checks/process/uptimeSeconds").isIntegralNumber()).isTrue();
         var noToken = w.get("/v1/actions", null);
         assertThat(noToken.status()).isEqualTo(401);
         assertThat(noToken.contentType()).startsWith("application/problem+json");
