@@ -260,7 +260,8 @@ public final class Agent {
                         .put("hint", "Send the arguments as one JSON object matching the tool's parameters."));
                 return;
             }
-            s.work.addLast(new Work.Check(new Call(toolCall.id(), toolCall.name(), actionId.get(), (ObjectNode) args.get())));
+            s.work.addLast(new Work.Check(new Call(toolCall.id(), toolCall.name(), actionId.get(), (ObjectNode) args.get(),
+                    ++s.stepCounter)));
         }
 
         /** Works through the queue; false when the turn stopped to ask the person something. */
@@ -296,7 +297,7 @@ public final class Agent {
                 }
                 case Steps.Judged.AboveRead above -> {
                     planned.add(call);
-                    plannedSteps.add(new AgentEvent.Step(planned.size(), call.actionId(), call.input(), above.risk().id(), above.preview()));
+                    plannedSteps.add(new AgentEvent.Step(call.index(), call.actionId(), call.input(), above.risk().id(), above.preview()));
                 }
                 case Steps.Judged.Refused refused -> {
                     if (refused.repairable()) repairs++;
@@ -308,7 +309,7 @@ public final class Agent {
 
         /** Runs one call as the person; false when it now waits for their confirmation. */
         private boolean run(Call call, String confirmToken) {
-            int index = ++s.stepCounter;
+            int index = call.index();
             events.accept(new AgentEvent.StepStarted(index, call.actionId(), call.input()));
             var ran = steps.run(call, s, confirmToken);
             switch (ran) {

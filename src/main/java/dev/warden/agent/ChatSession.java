@@ -17,8 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ChatSession {
 
-    /** A tool call the model made, mapped to an action. {@code id} is the model's call id. */
-    record Call(String id, String toolName, String actionId, ObjectNode input) {}
+    /**
+     * A tool call the model made, mapped to an action. {@code id} is the model's call id; {@code index}
+     * numbers the session's steps, the same in the plan that shows it and in the events that run it.
+     */
+    record Call(String id, String toolName, String actionId, ObjectNode input, int index) {}
 
     /** Work left in this turn, done in order before the model is asked again. */
     sealed interface Work {

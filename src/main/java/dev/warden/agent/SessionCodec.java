@@ -94,14 +94,14 @@ final class SessionCodec {
     }
 
     private static ObjectNode call(Call c) {
-        var node = Json.object().put("id", c.id()).put("toolName", c.toolName()).put("actionId", c.actionId());
+        var node = Json.object().put("id", c.id()).put("toolName", c.toolName()).put("actionId", c.actionId()).put("index", c.index());
         node.set("input", c.input());
         return node;
     }
 
     private static Call call(JsonNode node) {
         return new Call(node.path("id").asString(), node.path("toolName").asString(), node.path("actionId").asString(),
-                (ObjectNode) node.path("input").deepCopy());
+                (ObjectNode) node.path("input").deepCopy(), node.path("index").asInt());
     }
 
     private static ObjectNode waiting(Waiting w) {

@@ -111,6 +111,8 @@ class AgentTest {
         events.clear();
         agent.send(session, "yes", events::add);
         assertThat(Files.readString(root.resolve("todo.txt"))).isEqualTo("buy milk\nbuy bread\n");
+        // The plan's step number is the number the step runs under.
+        assertThat(of(AgentEvent.StepStarted.class)).singleElement().satisfies(s -> assertThat(s.index()).isEqualTo(plan.steps().getFirst().index()));
         assertThat(last()).isInstanceOfSatisfying(AgentEvent.Done.class, done -> {
             assertThat(done.text()).isEqualTo("Added bread to your list.");
             assertThat(done.provider()).isEqualTo("p1");
@@ -188,7 +190,7 @@ class AgentTest {
         agent.send(agent.open("chat_5", OLIVIA, false), "top processes", events::add);
         assertThat(of(AgentEvent.Question.class)).isEmpty();
 
-        var field = Fields.waiting(new ChatSession.Call("c", "proc_list", "proc.list", dev.warden.json.Json.object()),
+        var field = Fields.waiting(new ChatSession.Call("c", "proc_list", "proc.list", dev.warden.json.Json.object(), 1),
                 warden.engine().registry().find("proc.list").orElseThrow().spec().inputSchema(), "sort");
         assertThat(field.options()).containsExactly("cpu", "memory", "pid", "name", "started");
         assertThat(Fields.question(field)).contains("1. cpu").contains("5. started");

@@ -84,7 +84,7 @@ class AskCommandTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(Files.readString(root.resolve("todo.txt"))).isEqualTo("buy milk\nbuy bread\n");
-        assertThat(run.out()).contains("step 1 fs.read: done").contains("Plan:").contains("1. fs.write [")
+        assertThat(run.out()).contains("step 1 fs.read: done").contains("Plan:").contains("2. fs.write [")
                 .contains("path=todo.txt").contains("step 2 fs.write: done (undo: ./warden undo ");
         assertThat(run.err()).contains("Run these steps? [y/N]").contains("[step 1 fs.read running ");
         // The final answer once, and last.

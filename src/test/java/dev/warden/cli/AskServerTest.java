@@ -114,7 +114,7 @@ class AskServerTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(Files.readString(root.resolve("todo.txt"))).isEqualTo("buy milk\nbuy bread\n");
-        assertThat(run.out()).containsSubsequence("step 1 fs.read: done", "Plan:", "1. fs.write [", "path=todo.txt",
+        assertThat(run.out()).containsSubsequence("step 1 fs.read: done", "Plan:", "2. fs.write [", "path=todo.txt",
                 "step 2 fs.write: done (undo: ./warden undo ");
         assertThat(run.err()).contains("Run these steps? [y/N]").contains("[done: 1 step, peer/m1, ");
         assertThat(run.lastLine()).isEqualTo("Added bread to your list.");
