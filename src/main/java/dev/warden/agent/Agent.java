@@ -117,8 +117,21 @@ public final class Agent {
             parameters.remove("title");
             tools.add(new ToolSpec(ToolNames.toolName(spec.id()), spec.description(), parameters));
         }
+        tools.add(ASK_USER);
         return tools;
     }
+
+    /** Not an action: how the model offers the person a choice when a request is ambiguous. */
+    static final String ASK = "ask_user";
+    private static final ToolSpec ASK_USER = new ToolSpec(ASK,
+            "Ask the user to choose when the request is ambiguous (several files match, several ways to do it): one question"
+                    + " and 2 to 9 options, shown as a numbered list. The result is the option they chose, or what they wrote.",
+            Json.parse("""
+                    {"type": "object", "properties": {
+                      "question": {"type": "string", "minLength": 1, "maxLength": 500},
+                      "options": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 200},
+                                  "minItems": 2, "maxItems": 9}},
+                     "required": ["question", "options"], "additionalProperties": false}"""));
 
     /** One message's handling: the state of this turn on top of the session's. */
     private final class Turn {
@@ -161,6 +174,19 @@ public final class Agent {
                     declined(confirmation.call(), text);
                     abandonWork("the user declined an earlier step");
                     if (!Replies.no(text)) s.conversation.user(text);
+                }
+                case Waiting.ForChoice choice -> {
+                    var picked = Replies.choice(text, choice.options());
+                    var answer = Json.object().put("question", choice.question());
+                    if (picked.isPresent()) {
+                        answer.put("choice", choice.options().get(picked.getAsInt())).put("number", picked.getAsInt() + 1);
+                    } else if (Replies.no(text)) {
+                        answer.put("code", "declined_by_user").put("message", "The user chose none of the options.");
+                    } else {
+                        // Not one of the options: the person's own words are the answer.
+                        answer.put("answer", text);
+                    }
+                    reply(choice.callId(), ASK, "answered", answer);
                 }
                 case Waiting.ForField field -> {
                     if (Replies.no(text)) {
@@ -244,6 +270,10 @@ public final class Agent {
 
         /** A tool call from the model: mapped, parsed and queued, or sent back with what is wrong. */
         private void accept(ToolCall toolCall) {
+            if (toolCall.name().equals(ASK)) {
+                askUser(toolCall);
+                return;
+            }
             var actionId = names.actionId(toolCall.name());
             if (actionId.isEmpty()) {
                 repairs++;
@@ -264,6 +294,21 @@ public final class Agent {
                     ++s.stepCounter)));
         }
 
+        private void askUser(ToolCall toolCall) {
+            var args = toolCall.parsedArguments().orElse(null);
+            var options = new ArrayList<String>();
+            if (args != null) args.path("options").forEach(o -> options.add(o.asString("").strip()));
+            var question = args == null ? "" : args.path("question").asString("").strip();
+            if (question.isEmpty() || options.size() < 2 || options.size() > 9 || options.stream().anyMatch(String::isEmpty)) {
+                repairs++;
+                reply(toolCall.id(), ASK, "error", Json.object().put("code", "invalid_arguments")
+                        .put("message", "ask_user needs a question and 2 to 9 non-empty options.")
+                        .put("hint", "Send {\"question\": \"...\", \"options\": [\"...\", \"...\"]}."));
+                return;
+            }
+            s.work.addLast(new Work.Ask(toolCall.id(), question, List.copyOf(options)));
+        }
+
         /** Works through the queue; false when the turn stopped to ask the person something. */
         private boolean drain() {
             while (!s.work.isEmpty()) {
@@ -275,6 +320,12 @@ public final class Agent {
                 boolean going = switch (next) {
                     case Work.Check check -> check(check.call());
                     case Work.Run run -> run(run.call(), null);
+                    case Work.Ask ask -> {
+                        s.waiting = new Waiting.ForChoice(ask.callId(), ask.question(), ask.options());
+                        events.accept(new AgentEvent.Question(ask.question(), ask.options()));
+                        events.accept(new AgentEvent.Waiting("choice"));
+                        yield false;
+                    }
                 };
                 if (!going) return false;
             }
@@ -372,11 +423,12 @@ public final class Agent {
         /** Answers every call still queued, so the model's history has no call without its result. */
         private void abandonWork(String why) {
             for (var work : s.work) {
-                var call = switch (work) {
-                    case Work.Check c -> c.call();
-                    case Work.Run r -> r.call();
-                };
-                reply(call, "not_run", Json.object().put("code", "not_run").put("message", "Not run: " + why + "."));
+                var notRun = Json.object().put("code", "not_run").put("message", "Not run: " + why + ".");
+                switch (work) {
+                    case Work.Check c -> reply(c.call(), "not_run", notRun);
+                    case Work.Run r -> reply(r.call(), "not_run", notRun);
+                    case Work.Ask a -> reply(a.callId(), ASK, "not_asked", notRun);
+                }
             }
             s.work.clear();
         }

@@ -30,6 +30,9 @@ public final class ChatSession {
 
         /** Run a call the person agreed to (or a read). */
         record Run(Call call) implements Work {}
+
+        /** Put the model's question to the person, with its numbered options. */
+        record Ask(String callId, String question, List<String> options) implements Work {}
     }
 
     /** What the turn stopped to ask the person. */
@@ -51,6 +54,13 @@ public final class ChatSession {
         record ForField(Call call, String field, JsonNode schema, List<String> options) implements Waiting {
             public String kind() {
                 return "field";
+            }
+        }
+
+        /** The model's own question ({@code ask_user}): the answer goes back to it as the call's result. */
+        record ForChoice(String callId, String question, List<String> options) implements Waiting {
+            public String kind() {
+                return "choice";
             }
         }
     }

@@ -34,6 +34,11 @@ final class SessionCodec {
             switch (w) {
                 case Work.Check c -> work.addObject().put("kind", "check").set("call", call(c.call()));
                 case Work.Run r -> work.addObject().put("kind", "run").set("call", call(r.call()));
+                case Work.Ask a -> {
+                    var ask = work.addObject().put("kind", "ask").put("callId", a.callId()).put("question", a.question());
+                    var options = ask.putArray("options");
+                    a.options().forEach(options::add);
+                }
             }
         }
         if (s.waiting != null) node.set("waiting", waiting(s.waiting));
@@ -53,8 +58,11 @@ final class SessionCodec {
         s.conversation.restore(turns, summary, node.path("dropped").asInt());
         node.path("recent").forEach(r -> s.recent.addLast(r.asString()));
         for (var w : node.path("work")) {
-            var call = call(w.path("call"));
-            s.work.addLast(w.path("kind").asString().equals("run") ? new Work.Run(call) : new Work.Check(call));
+            switch (w.path("kind").asString()) {
+                case "ask" -> s.work.addLast(new Work.Ask(w.path("callId").asString(), w.path("question").asString(), strings(w.path("options"))));
+                case "run" -> s.work.addLast(new Work.Run(call(w.path("call"))));
+                default -> s.work.addLast(new Work.Check(call(w.path("call"))));
+            }
         }
         if (node.has("waiting")) s.waiting = waiting(node.get("waiting"));
         s.usage = new TokenUsage(node.path("inputTokens").asLong(), node.path("outputTokens").asLong());
@@ -93,6 +101,12 @@ final class SessionCodec {
         };
     }
 
+    private static List<String> strings(JsonNode array) {
+        var list = new ArrayList<String>();
+        array.forEach(v -> list.add(v.asString()));
+        return list;
+    }
+
     private static ObjectNode call(Call c) {
         var node = Json.object().put("id", c.id()).put("toolName", c.toolName()).put("actionId", c.actionId()).put("index", c.index());
         node.set("input", c.input());
@@ -115,6 +129,11 @@ final class SessionCodec {
                 node.set("call", call(c.call()));
                 node.put("token", c.token());
             }
+            case Waiting.ForChoice c -> {
+                node.put("callId", c.callId()).put("question", c.question());
+                var options = node.putArray("options");
+                c.options().forEach(options::add);
+            }
             case Waiting.ForField f -> {
                 node.set("call", call(f.call()));
                 node.put("field", f.field());
@@ -134,6 +153,8 @@ final class SessionCodec {
                 yield new Waiting.ForPlan(steps);
             }
             case "confirmation" -> new Waiting.ForConfirmation(call(node.path("call")), node.path("token").asString());
+            case "choice" -> new Waiting.ForChoice(node.path("callId").asString(), node.path("question").asString(),
+                    strings(node.path("options")));
             default -> {
                 var options = new ArrayList<String>();
                 node.path("options").forEach(o -> options.add(o.asString()));

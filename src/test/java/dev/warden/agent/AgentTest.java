@@ -472,4 +472,49 @@ class AgentTest {
         // The mail reached the model only as fenced data.
         assertThat(messages(1).toString()).contains("<data source=\\\"fs.read\\\"").contains("pwned");
     }
+
+    @Test
+    void anAmbiguousRequestIsAnsweredFromANumberedList() throws Exception {
+        var agent = agent();
+        Files.writeString(root.resolve("app.log"), "app started\n");
+        Files.writeString(root.resolve("db.log"), "db started\n");
+        peer.then(toolCall("c1", "ask_user", "{\"question\": \"Which log do you mean?\", \"options\": [\"app.log\", \"db.log\"]}"),
+                toolCall("c2", "fs_read", "{\"path\": \"db.log\"}"),
+                text("db.log says the database started."));
+        var session = agent.open("chat_20", OLIVIA, false);
+        agent.send(session, "show me the log", events::add);
+        var question = of(AgentEvent.Question.class).getFirst();
+        assertThat(question.text()).isEqualTo("Which log do you mean?");
+        assertThat(question.options()).containsExactly("app.log", "db.log");
+        assertThat(session.waitingFor()).isEqualTo("choice");
+
+        agent.send(session, "2", events::add);
+        assertThat(messages(1).toString()).contains("\\\"choice\\\":\\\"db.log\\\"");
+        assertThat(of(AgentEvent.StepFinished.class)).singleElement().satisfies(f -> assertThat(f.action()).isEqualTo("fs.read"));
+        assertThat(last()).isInstanceOfSatisfying(AgentEvent.Done.class, d -> assertThat(d.text()).contains("database"));
+        // The model is offered ask_user besides the actions.
+        assertThat(peer.received().getFirst().body().path("tools").valueStream().map(t -> t.at("/function/name").asString()))
+                .contains("ask_user");
+    }
+
+    @Test
+    void aChoiceSurvivesARestartAndAMalformedQuestionGoesBack() throws Exception {
+        var agent = agent();
+        peer.then(toolCall("c0", "ask_user", "{\"question\": \"Which?\", \"options\": [\"only one\"]}"),
+                toolCall("c1", "ask_user", "{\"question\": \"Which colour?\", \"options\": [\"red\", \"blue\", \"green\"]}"),
+                text("Blue it is."));
+        var chats = new Chats(agent, warden.database(), Clock.systemUTC());
+        var session = chats.start(OLIVIA, false, "colours");
+        chats.send(session, "pick a colour", events::add);
+        assertThat(messages(1).toString()).contains("ask_user needs a question and 2 to 9");
+        assertThat(session.waitingFor()).isEqualTo("choice");
+
+        var resumed = new Chats(agent, warden.database(), Clock.systemUTC()).find(session.id(), OLIVIA).orElseThrow();
+        assertThat(resumed.waitingFor()).isEqualTo("choice");
+        events.clear();
+        resumed.awaitApprovals(Duration.ZERO);
+        new Chats(agent, warden.database(), Clock.systemUTC()).send(resumed, "blue", events::add);
+        assertThat(messages(2).toString()).contains("\\\"choice\\\":\\\"blue\\\"").contains("\\\"number\\\":2");
+        assertThat(last()).isInstanceOf(AgentEvent.Done.class);
+    }
 }
