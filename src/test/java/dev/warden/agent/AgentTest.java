@@ -36,6 +36,15 @@ class AgentTest {
     static final Principal ADA = new Principal("tok_a", "ada", Role.ADMIN, "default", Principal.Kind.TOKEN, List.of());
     static final Principal VICTOR = new Principal("tok_v", "victor", Role.VIEWER, "default", Principal.Kind.TOKEN, List.of());
 
+    static final String DIRS_NEED_APPROVAL = """
+            version: 1
+            rules:
+              - name: dirs-need-approval
+                when: 'action == "fs.mkdir"'
+                effect: approve
+                reason: New directories need a second person
+            """;
+
     @TempDir
     Path temp;
     Warden warden;
@@ -250,14 +259,7 @@ class AgentTest {
 
     @Test
     void anApprovalIsReportedWithItsId() throws Exception {
-        var agent = agent("""
-                version: 1
-                rules:
-                  - name: dirs-need-approval
-                    when: 'action == "fs.mkdir"'
-                    effect: approve
-                    reason: New directories need a second person
-                """, Agent.Settings.defaults());
+        var agent = agent(DIRS_NEED_APPROVAL, Agent.Settings.defaults());
         peer.then(toolCall("c1", "fs_mkdir", "{\"path\": \"d\"}"), text("Waiting for approval."));
         var session = agent.open("chat_9", OLIVIA, false);
         agent.send(session, "make d", events::add);
@@ -388,14 +390,7 @@ class AgentTest {
 
     @Test
     void aSessionToldToWaitForApprovalsReportsHowTheRequestEnded() throws Exception {
-        var agent = agent("""
-                version: 1
-                rules:
-                  - name: dirs-need-approval
-                    when: 'action == "fs.mkdir"'
-                    effect: approve
-                    reason: New directories need a second person
-                """, Agent.Settings.defaults());
+        var agent = agent(DIRS_NEED_APPROVAL, Agent.Settings.defaults());
         // An approved request runs as its requester, re-read from the token store: olivia needs a real token.
         dev.warden.identity.Members.add(warden.users(), warden.projects(), "default", "olivia", Role.OPERATOR);
         var olivia = warden.tokens().authenticate(
