@@ -1,9 +1,11 @@
 package dev.warden.system;
 
 import dev.warden.json.Json;
+import java.io.File;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -34,6 +36,10 @@ public final class SystemProbe {
     private Counters last;
     private ObjectNode cached;
     private long cachedAt;
+    /** The mounted file systems as OSHI lists them; mounts change rarely and listing them is most of a sample's cost. */
+    private final Supplier<List<Mount>> mounts = Suppliers.memoizeWithExpiration(this::listMounts, STALE);
+
+    private record Mount(String path, String type) {}
 
     public SystemProbe(Clock clock) {
         this.clock = clock;
@@ -180,14 +186,20 @@ public final class SystemProbe {
         for (int i = 0; i < names.length; i++) totals.put(names[i], round(sums[i], 1));
     }
 
+    /** Space of each mounted file system, read now (one statvfs each) over the cached list of mounts. */
     private void fileSystems(ArrayNode list) {
-        for (var store : os().getFileSystem().getFileStores(true)) {
-            long total = store.getTotalSpace();
+        for (var mount : mounts.get()) {
+            var file = new File(mount.path());
+            long total = file.getTotalSpace();
             if (total <= 0) continue;
-            long free = store.getUsableSpace();
-            list.addObject().put("mount", store.getMount()).put("type", store.getType()).put("totalBytes", total)
+            long free = file.getUsableSpace();
+            list.addObject().put("mount", mount.path()).put("type", mount.type()).put("totalBytes", total)
                     .put("freeBytes", free).put("usedPercent", share(total - free, total));
         }
+    }
+
+    private List<Mount> listMounts() {
+        return os().getFileSystem().getFileStores(true).stream().map(store -> new Mount(store.getMount(), store.getType())).toList();
     }
 
     /** Whole disks and partitions, not loop devices or RAM disks (their counters say nothing about the machine's disks). */
