@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -35,6 +37,11 @@ final class RemoteChat implements ChatChannel {
     /** How much of a body that is not Warden's JSON is worth showing: enough to recognise a web page. */
     private static final int SHOWN_BODY = 160;
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a turn's stream may say nothing: the server sends a keep-alive every 15 s, so a minute
+     * of silence means it or the network is gone, not that the agent is thinking.
+     */
+    static final Duration SILENCE = Duration.ofSeconds(60);
 
     private final HttpClient http;
     private final String server;
@@ -172,7 +179,7 @@ final class RemoteChat implements ChatChannel {
                     throw new ChatException(notWarden(server, "sending a message", type,
                             new String(body.readNBytes(SHOWN_BODY * 4), StandardCharsets.UTF_8)));
                 }
-                boolean ended = read(body, event -> {
+                boolean ended = read(body, SILENCE, event -> {
                     var kind = event.path("type").asString("");
                     if (LAST.contains(kind)) waitingFor = kind.equals("waiting") ? event.path("for").asString(null) : null;
                     events.accept(event);
@@ -191,11 +198,43 @@ final class RemoteChat implements ChatChannel {
      * Reads server-sent events until the one that ends the turn; false when the stream ended first.
      * The JSON carries its own type; the event name is only the SSE framing of it.
      */
-    static boolean read(InputStream stream, Consumer<JsonNode> events) throws IOException {
+    static boolean read(InputStream stream, Duration silence, Consumer<JsonNode> events) throws IOException {
         var in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        var heard = new AtomicLong(System.nanoTime());
+        var silent = new AtomicBoolean();
+        // A blocked read has no timeout of its own: closing the stream from outside is what ends it.
+        var watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(Math.max(10, Math.min(1000, silence.toMillis() / 4)));
+                    if (System.nanoTime() - heard.get() > silence.toNanos()) {
+                        silent.set(true);
+                        stream.close();
+                        return;
+                    }
+                }
+            } catch (InterruptedException | IOException e) {
+                // The turn ended first, or the stream is already gone.
+            }
+        });
+        var quiet = "nothing came for " + silence.toMillis() / 1000.0 + " s (not even a keep-alive)";
+        try {
+            boolean ended = readEvents(in, heard, events);
+            if (!ended && silent.get()) throw new IOException(quiet);
+            return ended;
+        } catch (IOException e) {
+            if (silent.get() && !quiet.equals(e.getMessage())) throw new IOException(quiet, e);
+            throw e;
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    private static boolean readEvents(BufferedReader in, AtomicLong heard, Consumer<JsonNode> events) throws IOException {
         var data = new StringBuilder();
         String line;
         while ((line = in.readLine()) != null) {
+            heard.set(System.nanoTime());
             if (line.startsWith("data:")) {
                 if (!data.isEmpty()) data.append('\n');
                 data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
