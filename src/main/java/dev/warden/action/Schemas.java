@@ -4,6 +4,7 @@ import dev.warden.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Loads an action's JSON Schemas from the classpath: {@code /schemas/<id>.input.json} and
@@ -19,6 +20,18 @@ public final class Schemas {
 
     public static JsonNode output(String actionId) {
         return load("/schemas/" + actionId + ".output.json");
+    }
+
+    /**
+     * The schema as a client needs it: without {@code $schema}, {@code $id} and the root {@code title}
+     * (the tool that carries it has its own). A copy; the action's schema is left as it is.
+     */
+    public static ObjectNode bare(JsonNode schema) {
+        var copy = (ObjectNode) schema.deepCopy();
+        copy.remove("$schema");
+        copy.remove("$id");
+        copy.remove("title");
+        return copy;
     }
 
     private static JsonNode load(String resource) {

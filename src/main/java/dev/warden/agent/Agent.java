@@ -1,7 +1,7 @@
 package dev.warden.agent;
 
 import dev.warden.action.Action;
-import dev.warden.action.Risk;
+import dev.warden.action.Schemas;
 import dev.warden.agent.ChatSession.Call;
 import dev.warden.agent.ChatSession.Waiting;
 import dev.warden.agent.ChatSession.Work;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -55,19 +54,15 @@ public final class Agent {
     private final Engine engine;
     private final Approvals approvals;
     private final ProviderChain models;
-    private final Function<Principal, Risk> ceiling;
     private final MemoryStore memory;
     private final Settings settings;
     private final ToolNames names;
     private final Steps steps;
 
-    /** {@code ceiling} is the highest risk a principal may run (its role's ceiling in its project's policy). */
-    public Agent(Engine engine, Approvals approvals, ProviderChain models, Function<Principal, Risk> ceiling, MemoryStore memory,
-                 Settings settings) {
+    public Agent(Engine engine, Approvals approvals, ProviderChain models, MemoryStore memory, Settings settings) {
         this.engine = Objects.requireNonNull(engine);
         this.approvals = Objects.requireNonNull(approvals);
         this.models = Objects.requireNonNull(models);
-        this.ceiling = Objects.requireNonNull(ceiling);
         this.memory = Objects.requireNonNull(memory);
         this.settings = Objects.requireNonNull(settings);
         this.names = new ToolNames(engine.registry());
@@ -106,16 +101,11 @@ public final class Agent {
 
     /** The tools the model is offered: the actions this principal could ever run. */
     List<ToolSpec> tools(Principal principal) {
-        var risk = ceiling.apply(principal);
         var tools = new ArrayList<ToolSpec>();
         for (Action action : engine.registry().all()) {
+            if (!engine.offers(principal, action)) continue;
             var spec = action.spec();
-            if (!principal.mayCall(spec.id()) || !risk.atLeast(action.lowestRisk())) continue;
-            var parameters = (ObjectNode) spec.inputSchema().deepCopy();
-            parameters.remove("$schema");
-            parameters.remove("$id");
-            parameters.remove("title");
-            tools.add(new ToolSpec(ToolNames.toolName(spec.id()), spec.description(), parameters));
+            tools.add(new ToolSpec(ToolNames.toolName(spec.id()), spec.description(), Schemas.bare(spec.inputSchema())));
         }
         tools.add(ASK_USER);
         return tools;
@@ -362,10 +352,10 @@ public final class Agent {
         private boolean run(Call call, String confirmToken) {
             int index = call.index();
             events.accept(new AgentEvent.StepStarted(index, call.actionId(), call.input()));
-            var ran = steps.run(call, s, confirmToken);
-            switch (ran) {
+            var outcome = steps.run(call, s, confirmToken);
+            switch (outcome) {
                 case Steps.Ran.Finished f -> {
-                    this.ran++;
+                    ran++;
                     if (f.repairable()) repairs++;
                     events.accept(new AgentEvent.StepFinished(index, call.actionId(), f.status(), f.detail(), f.auditSeq()));
                     var status = f.status();

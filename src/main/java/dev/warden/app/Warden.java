@@ -246,8 +246,7 @@ public final class Warden implements AutoCloseable {
             });
             // Without a configured model the agent still exists: its answer says how to configure one.
             var models = ProviderChain.of(config.llm(), ResilienceSettings.defaults(), metrics);
-            var agent = new Agent(engine, approvals, models, p -> policy.forProject(p.project()).maxRisk(p.role()), memory,
-                    Agent.Settings.defaults());
+            var agent = new Agent(engine, approvals, models, memory, Agent.Settings.defaults());
             var chats = new Chats(agent, db, clock);
             return new Warden(config, db, audit, engine, plans, approvals,
                     tokens, users, projects, new IdentityAdmin(users, projects, tokens, audit, clock),

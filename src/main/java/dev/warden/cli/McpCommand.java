@@ -62,7 +62,7 @@ final class McpCommand implements Callable<Integer> {
             } else {
                 principal = Principal.localAdmin(System.getProperty("user.name", "local"));
             }
-            var front = new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
+            var front = new McpFront(warden.engine(), warden.approvals(),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC());
             try (var stdio = new McpStdio(front, principal, toolNames, System.in, protocol)) {

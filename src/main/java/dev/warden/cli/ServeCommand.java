@@ -44,7 +44,7 @@ final class ServeCommand implements Runnable {
             out.println("    " + secret);
             out.println();
         });
-        var mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
+        var mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, warden.jail().roots(), Clock.systemUTC()),
                 warden.tokens(), config.host(), config.maxBodyBytes());

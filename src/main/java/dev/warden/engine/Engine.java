@@ -126,6 +126,17 @@ public final class Engine {
         return audit;
     }
 
+    /**
+     * Whether {@code principal} could ever run {@code action}: its token's action patterns admit it
+     * and the lowest risk a call of it can be assessed at is within the role's ceiling in the
+     * project's policy. What a front offers (MCP's tool list, the agent's tools); every call is still
+     * decided on its own.
+     */
+    public boolean offers(Principal principal, Action action) {
+        return principal.mayCall(action.spec().id())
+                && policy(principal.project()).maxRisk(principal.role()).atLeast(action.lowestRisk());
+    }
+
     /** Whether the intent's session has read content the policy does not trust. */
     public boolean isTainted(Intent intent) {
         return tainted.getIfPresent(intent.taintKey()) != null;

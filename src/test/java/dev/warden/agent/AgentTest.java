@@ -75,7 +75,7 @@ class AgentTest {
                     "key-" + (i + 1), Duration.ofSeconds(5)));
         }
         var chain = ProviderChain.of(new LlmConfig(providers), Fast.SETTINGS, LlmObserver.NONE);
-        return new Agent(warden.engine(), warden.approvals(), chain, p -> warden.policy(p.project()).maxRisk(p.role()),
+        return new Agent(warden.engine(), warden.approvals(), chain,
                 new MemoryStore(warden.database(), Clock.systemUTC()), settings);
     }
 

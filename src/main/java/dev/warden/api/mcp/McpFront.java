@@ -1,6 +1,5 @@
 package dev.warden.api.mcp;
 
-import dev.warden.action.Risk;
 import dev.warden.action.ActionException;
 import dev.warden.engine.Approvals;
 import dev.warden.engine.Engine;
@@ -51,16 +50,14 @@ public final class McpFront {
     private final RunningCalls calls = new RunningCalls();
 
     /**
-     * {@code ceiling} gives the highest risk a principal may run (its role's ceiling in its project's policy);
      * {@code newestAudit} the n newest audit records as JSON, newest first; {@code policyText} the
      * text of the policy in force (it changes when the file is reloaded);
      * {@code roots} the allowed roots, named in the guide prompt.
      */
-    public McpFront(Engine engine, Approvals approvals, Function<Principal, Risk> ceiling,
-                    IntFunction<List<JsonNode>> newestAudit, Supplier<String> policyText, List<Path> roots, Clock clock) {
+    public McpFront(Engine engine, Approvals approvals, IntFunction<List<JsonNode>> newestAudit, Supplier<String> policyText, List<Path> roots, Clock clock) {
         this.engine = engine;
         this.approvals = approvals;
-        this.catalog = new ToolCatalog(engine.registry(), ceiling);
+        this.catalog = new ToolCatalog(engine.registry(), engine::offers);
         this.held = new HeldIntents(HELD_CAPACITY, clock);
         this.resources = new WardenResources(newestAudit, policyText);
         this.guide = new GuidePrompt(roots);

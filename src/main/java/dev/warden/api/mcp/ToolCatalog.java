@@ -3,7 +3,7 @@ package dev.warden.api.mcp;
 import dev.warden.action.Action;
 import dev.warden.action.ActionRegistry;
 import dev.warden.action.ActionSpec;
-import dev.warden.action.Risk;
+import dev.warden.action.Schemas;
 import dev.warden.identity.Principal;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiPredicate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,15 +31,15 @@ final class ToolCatalog {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final ActionRegistry registry;
-    private final Function<Principal, Risk> ceiling;
+    private final BiPredicate<Principal, Action> offered;
     private final List<McpSchema.Tool> tools;
     /** Every tool name under either spelling -> the action id it runs. */
     private final Map<String, String> actionIds;
 
-    /** {@code ceiling} is the highest risk a principal may run: its role's ceiling in its project's policy. */
-    ToolCatalog(ActionRegistry registry, Function<Principal, Risk> ceiling) {
+    /** {@code offered} says whether a principal could ever run an action ({@code Engine::offers}). */
+    ToolCatalog(ActionRegistry registry, BiPredicate<Principal, Action> offered) {
         this.registry = registry;
-        this.ceiling = ceiling;
+        this.offered = offered;
         var all = new ArrayList<McpSchema.Tool>();
         var ids = new HashMap<String, String>();
         for (var action : registry.all()) {
@@ -77,8 +77,7 @@ final class ToolCatalog {
         if (tool.name().equals(CONFIRM) || tool.name().equals(CHECK_APPROVAL)) return true;
         return action(tool.name())
                 .filter(action -> naming.of(action.spec().id()).equals(tool.name()))
-                .map(action -> principal.mayCall(action.spec().id())
-                        && ceiling.apply(principal).atLeast(action.lowestRisk()))
+                .map(action -> offered.test(principal, action))
                 .orElse(false);
     }
 
@@ -152,11 +151,7 @@ final class ToolCatalog {
 
     /** The schema as a tool carries it: without {@code $schema} and {@code $id}, which only cost tokens. */
     static Map<String, Object> schema(JsonNode schema) {
-        var copy = (ObjectNode) schema.deepCopy();
-        copy.remove("$schema");
-        copy.remove("$id");
-        copy.remove("title");
-        return Json.MAPPER.convertValue(copy, MAP);
+        return Json.MAPPER.convertValue(Schemas.bare(schema), MAP);
     }
 
     /**

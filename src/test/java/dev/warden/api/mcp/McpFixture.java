@@ -48,7 +48,7 @@ final class McpFixture implements AutoCloseable {
         Members.add(warden.users(), warden.projects(), "default", "victor", Role.VIEWER);
         operatorToken = warden.tokens().create("op", "olivia", "default", Role.OPERATOR, null, List.of()).secret();
         viewerToken = warden.tokens().create("viewer", "victor", "default", Role.VIEWER, null, List.of()).secret();
-        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(), p -> warden.policy(p.project()).maxRisk(p.role()),
+        mcp = new McpHttp(new McpFront(warden.engine(), warden.approvals(),
                 n -> new AuditQuery(warden.database()).latest(n).stream().<JsonNode>map(AuditRecord::toJson).toList(),
                 warden.policyFile()::text, config.roots(), Clock.systemUTC()), warden.tokens(),
                 "127.0.0.1", 1_048_576);
