@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
         description = "Give Warden's agent a task in plain words; it plans, asks before changing anything, and answers.",
         footer = {"", "Without a terminal on standard input, or with --yes, nothing above read runs: plans, confirmations and "
                 + "questions are declined, and what was declined is printed.",
+                "In this process with a terminal, a step held for another person's approval is waited for (up to 10 minutes).",
                 "Exit codes: 0 done (also when something was declined), 1 failed (e.g. no model answers), 2 invalid usage."})
 final class AskCommand implements Callable<Integer> {
     private final Terminal terminal;
