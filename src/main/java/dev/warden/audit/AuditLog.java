@@ -7,7 +7,6 @@ import dev.warden.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -33,6 +33,13 @@ import org.sqlite.SQLiteException;
  * single commit. The database runs in WAL mode with {@code synchronous=FULL}, so when the commit
  * returns the records are on disk; only then are the callers' futures completed. Under load many
  * callers share one fsync, which is what makes a durable record per request affordable.
+ *
+ * <p>A platform thread that finds nobody writing commits its own record, and whatever has queued
+ * behind it, itself: a lone caller (an MCP client over stdio making one call at a time) then waits
+ * for its fsync without two thread hand-offs around it. Virtual threads always go through the
+ * queue, because a commit blocks in native code for the fsync and would hold their carrier.
+ * Whoever takes a record off the queue writes it; the {@code writing} lock lets one batch at a time
+ * use the connection.
  *
  * <p>Several processes may append to the same database (a server and the CLI). Each batch therefore
  * takes SQLite's write lock first ({@code BEGIN IMMEDIATE}) and reads the chain's tail inside that
@@ -58,8 +65,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** What the writer has done since it started: records and the transactions that held them. */
-    public record Stats(long records, long transactions, int largestBatch, long failedBatches) {}
+    /**
+     * What the log has written since it started: records and the transactions that held them, of
+     * which {@code inlineTransactions} were written by a caller's own thread.
+     */
+    public record Stats(long records, long transactions, long inlineTransactions, int largestBatch, long failedBatches) {}
 
     /** A record on its way to the writer: everything but its place in the chain. */
     private record Pending(AuditEntry entry, UndoRow undo, String ts, String input, CompletableFuture<Long> done) {}
@@ -75,21 +85,26 @@ public final class AuditLog implements AutoCloseable {
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private boolean closed;
     private final Executor callbacks = Thread::startVirtualThread;
+    // Held while a batch uses the connection: by the writer thread or by a caller writing inline.
+    private final ReentrantLock writing = new ReentrantLock();
 
     private final Connection connection;
-    private final Statement control;
+    private final PreparedStatement begin;
+    private final PreparedStatement commit;
+    private final PreparedStatement abort;
     private final PreparedStatement tail;
     private final PreparedStatement insert;
     private final PreparedStatement insertUndo;
     private final Thread writer;
 
-    // Written only by the writer thread. The tail is always re-read under the write lock; the
+    // Written only under `writing`. The tail is always re-read under SQLite's write lock; the
     // remembered one only tells whether another process appended in between.
     private long lastWritten;
 
-    // Written only by the writer thread, read by anyone through stats().
+    // Written only under `writing`, read by anyone through stats().
     private volatile long records;
     private volatile long transactions;
+    private volatile long inlineTransactions;
     private volatile int largestBatch;
     private volatile long failedBatches;
 
@@ -104,7 +119,9 @@ public final class AuditLog implements AutoCloseable {
         Connection opened = null;
         try {
             opened = db.openWriterConnection();
-            this.control = opened.createStatement();
+            this.begin = opened.prepareStatement("BEGIN IMMEDIATE");
+            this.commit = opened.prepareStatement("COMMIT");
+            this.abort = opened.prepareStatement("ROLLBACK");
             this.tail = opened.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
             this.insert = opened.prepareStatement(ChainRow.INSERT);
             this.insertUndo = opened.prepareStatement(UndoRow.INSERT);
@@ -136,7 +153,9 @@ public final class AuditLog implements AutoCloseable {
      */
     public long append(AuditEntry entry, UndoRow undo) {
         try {
-            return enqueue(entry, undo).join();
+            var pending = prepare(entry, undo);
+            if (!Thread.currentThread().isVirtual() && writeInline(pending)) return pending.done().join();
+            return enqueue(pending).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) throw cause;
             throw e;
@@ -148,7 +167,7 @@ public final class AuditLog implements AutoCloseable {
      * record is durable. Stages chained on it run on a fresh virtual thread, never on the writer.
      */
     public CompletableFuture<Long> appendAsync(AuditEntry entry) {
-        return enqueue(entry, null).thenApplyAsync(Function.identity(), callbacks);
+        return enqueue(prepare(entry, null)).thenApplyAsync(Function.identity(), callbacks);
     }
 
     /** Whether the writer thread is running: while it is not, appends cannot become durable. */
@@ -157,7 +176,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(records, transactions, largestBatch, failedBatches);
+        return new Stats(records, transactions, inlineTransactions, largestBatch, failedBatches);
     }
 
     /** Writes what is already queued, then stops the writer. Later appends fail with {@code audit_closed}. */
@@ -183,20 +202,49 @@ public final class AuditLog implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    private CompletableFuture<Long> enqueue(AuditEntry entry, UndoRow undo) {
-        var pending = prepare(entry, undo);
+    private CompletableFuture<Long> enqueue(Pending pending) {
         gate.readLock().lock();
         try {
-            if (closed) {
-                throw new ActionException(ErrorKind.INTERNAL, "audit_closed",
-                        "The audit log is closed: no more records can be written.",
-                        "Warden is shutting down; retry the request once it is running again.");
-            }
+            if (closed) throw closedError();
             putUninterruptibly(pending);
         } finally {
             gate.readLock().unlock();
         }
         return pending.done();
+    }
+
+    /**
+     * Writes {@code pending}, with what has queued behind it, on this thread if no batch is being
+     * written; returns false, having written nothing, when one is.
+     */
+    private boolean writeInline(Pending pending) {
+        gate.readLock().lock();
+        try {
+            if (closed) throw closedError();
+            if (!writing.tryLock()) return false;
+        } finally {
+            gate.readLock().unlock();
+        }
+        try {
+            var batch = new ArrayList<Pending>();
+            batch.add(pending);
+            queue.drainTo(batch, options.maxBatch() - 1);
+            // close() may have queued STOP since the check above: it is for the writer thread.
+            boolean stop = batch.getLast() == STOP;
+            if (stop) batch.removeLast();
+            inlineTransactions++;
+            write(batch);
+            if (stop) putUninterruptibly(STOP);
+        } finally {
+            writing.unlock();
+        }
+        return true;
+    }
+
+    private static ActionException closedError() {
+        return new ActionException(ErrorKind.INTERNAL, "audit_closed",
+                "The audit log is closed: no more records can be written.",
+                "Warden is shutting down; retry the request once it is running again.");
     }
 
     // Runs on the caller's thread so that the single writer only hashes and binds.
@@ -240,19 +288,27 @@ public final class AuditLog implements AutoCloseable {
             } catch (InterruptedException e) {
                 continue; // nobody but close() stops the writer, and it does so through the queue
             }
-            queue.drainTo(batch, options.maxBatch() - 1);
-            // STOP is the last thing ever queued, so it can only be the batch's last element.
-            if (batch.getLast() == STOP) {
-                batch.removeLast();
-                stopping = true;
+            writing.lock();
+            try {
+                queue.drainTo(batch, options.maxBatch() - batch.size());
+                // STOP is the last thing ever queued, so it can only be the batch's last element.
+                if (batch.getLast() == STOP) {
+                    batch.removeLast();
+                    stopping = true;
+                }
+                if (!batch.isEmpty()) write(batch);
+            } finally {
+                writing.unlock();
             }
-            if (!batch.isEmpty()) write(batch);
             batch.clear();
         }
+        writing.lock();
         try {
             connection.close();
         } catch (SQLException e) {
             log.warn("closing the audit writer's connection failed", e);
+        } finally {
+            writing.unlock();
         }
     }
 
@@ -295,7 +351,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Writes the batch in one transaction and returns the first record's sequence number. */
     private long commit(List<Pending> batch) throws SQLException {
-        control.execute("BEGIN IMMEDIATE");
+        begin.execute();
         long seq;
         String prev;
         try (var rs = tail.executeQuery()) {
@@ -339,7 +395,7 @@ public final class AuditLog implements AutoCloseable {
             insert.clearBatch();
             insertUndo.clearBatch();
         }
-        control.execute("COMMIT");
+        commit.execute();
         lastWritten = seq;
         return first;
     }
@@ -348,7 +404,7 @@ public final class AuditLog implements AutoCloseable {
     // then ROLLBACK fails harmlessly, which is simpler than asking which case we are in.
     private void rollback() {
         try {
-            control.execute("ROLLBACK");
+            abort.execute();
         } catch (SQLException e) {
             log.debug("rollback after a failed audit batch: {}", e.getMessage());
         }

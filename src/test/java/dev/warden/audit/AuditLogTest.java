@@ -117,6 +117,78 @@ class AuditLogTest {
     }
 
     @Test
+    void aLonePlatformThreadCommitsItsOwnRecordAndVirtualThreadsNeverDo() throws Exception {
+        try (var audit = new AuditLog(db, CLOCK)) {
+            for (int i = 1; i <= 5; i++) assertThat(audit.append(entry(i))).isEqualTo(i);
+            assertThat(audit.stats().inlineTransactions()).isEqualTo(5);
+            assertThat(audit.stats().transactions()).isEqualTo(5);
+
+            var seq = CompletableFuture.supplyAsync(() -> audit.append(entry(6)), Executors.newVirtualThreadPerTaskExecutor());
+            assertThat(seq.get(10, TimeUnit.SECONDS)).isEqualTo(6);
+            assertThat(audit.stats().inlineTransactions()).as("a virtual thread must not block its carrier in a commit")
+                    .isEqualTo(5);
+        }
+        assertThat(new AuditVerifier().verify(db).count()).isEqualTo(6);
+    }
+
+    @Test
+    void platformAndVirtualCallersTogetherShareCommitsAndKeepOneChain() throws Exception {
+        var seqs = ConcurrentHashMap.<Long>newKeySet();
+        AuditLog.Stats stats;
+        try (var audit = new AuditLog(db, CLOCK, new AuditLog.Options(50, 10_000))) {
+            var threads = new ArrayList<Thread>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                var builder = t % 2 == 0 ? Thread.ofPlatform() : Thread.ofVirtual();
+                threads.add(builder.start(() -> {
+                    for (int i = 0; i < 60; i++) seqs.add(audit.append(entry(thread * 60 + i)));
+                }));
+            }
+            for (var thread : threads) thread.join();
+            stats = audit.stats();
+        }
+        assertThat(seqs).hasSize(960).allSatisfy(s -> assertThat(s).isBetween(1L, 960L));
+        assertThat(stats.records()).isEqualTo(960);
+        assertThat(stats.inlineTransactions()).isPositive().isLessThan(stats.transactions());
+        assertThat(stats.failedBatches()).isZero();
+        var report = new AuditVerifier().verify(db);
+        assertThat(report.ok()).as(report.message()).isTrue();
+        assertThat(report.count()).isEqualTo(960);
+    }
+
+    @Test
+    void closingWhilePlatformThreadsWriteLosesNoRecordThatWasAcknowledged() throws Exception {
+        var acknowledged = ConcurrentHashMap.<Long>newKeySet();
+        var refused = new java.util.concurrent.atomic.AtomicInteger();
+        var audit = new AuditLog(db, CLOCK, new AuditLog.Options(20, 10_000));
+        var threads = new ArrayList<Thread>();
+        var started = new java.util.concurrent.CountDownLatch(8);
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                started.countDown();
+                for (int i = 0; i < 10_000; i++) {
+                    try {
+                        acknowledged.add(audit.append(entry(thread * 10_000 + i)));
+                    } catch (ActionException e) {
+                        assertThat(e.code()).isEqualTo("audit_closed");
+                        refused.incrementAndGet();
+                        return;
+                    }
+                }
+            }));
+        }
+        started.await();
+        Thread.sleep(200);
+        audit.close();
+        for (var thread : threads) thread.join();
+        assertThat(refused.get()).as("every thread met the closed log").isEqualTo(8);
+        var report = new AuditVerifier().verify(db);
+        assertThat(report.ok()).as(report.message()).isTrue();
+        assertThat(report.count()).as("every acknowledged record is on disk, and no other").isEqualTo(acknowledged.size());
+    }
+
+    @Test
     void twoWritersOnOneDatabaseKeepOneChain() throws Exception {
         // A second Database stands for a second process (the CLI next to a running server).
         try (var otherDb = Database.openSqlite(dataDir);
