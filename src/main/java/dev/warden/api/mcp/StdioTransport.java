@@ -13,10 +13,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,9 @@ import reactor.core.publisher.Mono;
  * under load, a client keeping eight calls in flight met this within seconds.
  *
  * <p>Here each sender serializes its own message and queues the bytes, which never fails and never
- * spins; one writer thread writes whatever has gathered and flushes once per batch. One reader
+ * spins, then writes what has gathered and flushes once, unless another sender is writing: that one
+ * writes it too before it lets go. A lone call's answer so leaves on the thread that made it,
+ * without waking another; under load many answers share a write. One reader
  * thread passes each line through {@code filter} (a line it maps to null is dropped) and hands the
  * message to the session, which runs tool calls on its own threads, so a slow call holds up
  * neither reading nor other answers. The end of the input ends the session, once the requests
@@ -42,7 +45,6 @@ final class StdioTransport implements McpServerTransportProvider {
     private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
     /** Longest message read, as the SDK's transport allows; a longer line is skipped, not buffered. */
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
-    private static final byte[] STOP = new byte[0];
     private static final int JSON_RPC_PARSE_ERROR = -32700;
     private static final int JSON_RPC_INVALID_REQUEST = -32600;
     /** How long the end of the input waits for answers still owed; a client that is gone cannot wait forever. */
@@ -53,10 +55,11 @@ final class StdioTransport implements McpServerTransportProvider {
     private final OutputStream out;
     private final UnaryOperator<String> filter;
     private final int maxLineBytes;
-    private final BlockingQueue<byte[]> outbound = new LinkedBlockingQueue<>();
+    private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
+    // Held by the one sender writing to `out`; the others leave their lines in `outbound` to it.
+    private final ReentrantLock writing = new ReentrantLock();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread reader;
-    private final Thread writer;
     private volatile McpServerSession session;
     private volatile boolean closed;
     private final Object owedLock = new Object();
@@ -75,13 +78,11 @@ final class StdioTransport implements McpServerTransportProvider {
         this.out = new BufferedOutputStream(out, 64 * 1024);
         this.filter = filter;
         this.reader = Thread.ofPlatform().name("mcp-stdio-in").daemon(true).unstarted(this::read);
-        this.writer = Thread.ofPlatform().name("mcp-stdio-out").daemon(true).unstarted(this::write);
     }
 
     @Override
     public void setSessionFactory(McpServerSession.Factory factory) {
         session = factory.create(new SessionTransport());
-        writer.start();
         reader.start();
     }
 
@@ -111,13 +112,12 @@ final class StdioTransport implements McpServerTransportProvider {
         return Mono.fromRunnable(this::shutDown);
     }
 
-    /** Writes what is queued (for up to a few seconds), then stops writing. */
+    /** Writes what is queued (for up to a few seconds: the client may have stopped reading), then stops writing. */
     private void shutDown() {
         if (closed) return;
         closed = true;
-        outbound.add(STOP);
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(5));
+            Thread.ofVirtual().name("mcp-stdio-last-write").start(this::writeLast).join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -196,29 +196,48 @@ final class StdioTransport implements McpServerTransportProvider {
         body.putNull("id");
         body.putObject("error").put("code", code).put("message", message);
         outbound.add(Json.write(body).getBytes(StandardCharsets.UTF_8));
+        // Not on this thread: a client that does not read its answers must not stop this one reading.
+        Thread.startVirtualThread(this::writeQueued);
     }
 
-    private void write() {
-        try {
-            while (true) {
-                var message = outbound.take();
-                // Write all that has gathered, then flush once: under load many answers share a write.
-                do {
-                    if (message == STOP) {
-                        out.flush();
-                        return;
-                    }
-                    out.write(message);
-                    out.write('\n');
-                } while ((message = outbound.poll()) != null);
-                out.flush();
+    /**
+     * Writes every queued line and flushes once, unless another thread is writing. The check after
+     * letting go catches a line queued while this thread was finishing: its sender found the lock
+     * taken and left the line to this one.
+     */
+    private void writeQueued() {
+        while (!outbound.isEmpty() && writing.tryLock()) {
+            try {
+                writeAll();
+            } finally {
+                writing.unlock();
             }
+        }
+    }
+
+    /** At the end: waits for a sender still writing, then writes what is left. */
+    private void writeLast() {
+        writing.lock();
+        try {
+            writeAll();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    // Only with `writing` held.
+    private void writeAll() {
+        try {
+            for (var line = outbound.poll(); line != null; line = outbound.poll()) {
+                out.write(line);
+                out.write('\n');
+            }
+            out.flush();
         } catch (IOException e) {
             if (!closed) log.warn("writing stdout failed; ending the session: {}", e.getMessage());
             closed = true;
+            outbound.clear();
             ended.countDown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -239,6 +258,7 @@ final class StdioTransport implements McpServerTransportProvider {
                 try {
                     if (closed) throw new IllegalStateException("The stdio transport is closed");
                     outbound.add(line(message));
+                    writeQueued();
                     return null;
                 } finally {
                     // An answer to a client's request (server-sent requests and notifications owe nothing).
