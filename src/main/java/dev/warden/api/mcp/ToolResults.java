@@ -87,8 +87,9 @@ final class ToolResults {
      * text item, which is where an agent reading only text finds it.
      */
     private static McpSchema.CallToolResult done(Outcome.Done done) {
+        // The tree itself: the validator checks it and the transport writes it as it is.
         var builder = McpSchema.CallToolResult.builder()
-                .structuredContent(map(done.result()))
+                .structuredContent(done.result())
                 .addTextContent(truncated(Json.write(done.result())))
                 .isError(false);
         if (done.undoId() != null) {
