@@ -9,9 +9,6 @@ import dev.warden.audit.UndoRow;
 import dev.warden.json.CanonicalJson;
 import dev.warden.policy.ConfirmationTokens;
 import dev.warden.policy.Decision;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -112,11 +109,6 @@ final class Trail {
 
     /** SHA-256 of the result's canonical JSON: what the audit record keeps of a result. */
     static String digest(JsonNode result) {
-        try {
-            var sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(CanonicalJson.of(result).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(CanonicalJson.sha256(result));
     }
 }

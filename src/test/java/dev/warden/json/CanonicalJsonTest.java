@@ -35,6 +35,25 @@ class CanonicalJsonTest {
         }
     }
 
+    @Test
+    void theStreamedDigestIsTheDigestOfTheRenderedBytesForAnyTextIncludingBrokenSurrogates() throws Exception {
+        // The alphabet mixes ASCII, two-, three- and four-byte characters, escapes, and halves of a
+        // surrogate pair on their own (String.getBytes writes '?' for those); the texts are long
+        // enough to cross the digest's buffer.
+        var random = new Random(7);
+        var alphabet = "ab \"\\\n\u0001é€😀\ud83d\ude00" + "\ud800" + "\udc00";
+        for (int n = 0; n < 500; n++) {
+            var text = new StringBuilder();
+            int length = random.nextInt(n % 10 == 0 ? 9_000 : 60);
+            for (int i = 0; i < length; i++) text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            var node = Json.object().put("v", text.toString()).put("n", n);
+            node.putArray("a").add(text.toString()).add(true).addNull();
+            var expected = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(CanonicalJson.of(node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(CanonicalJson.sha256(node)).as("text %d", n).isEqualTo(expected);
+        }
+    }
+
     private static String reference(String s) {
         var out = new StringBuilder("\"");
         for (char c : s.toCharArray()) {

@@ -22,6 +22,8 @@ final class Content {
     /** The text, if {@code bytes[0, length)} is NUL-free valid UTF-8. */
     static Optional<String> utf8(byte[] bytes, int length) {
         if (looksBinary(bytes, length)) return Optional.empty();
+        // Plain ASCII, the common case, is valid UTF-8 as it stands: no strict decoder, no char buffer.
+        if (ascii(bytes, length)) return Optional.of(new String(bytes, 0, length, StandardCharsets.US_ASCII));
         try {
             return Optional.of(StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -30,6 +32,11 @@ final class Content {
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean ascii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) if (bytes[i] < 0) return false;
+        return true;
     }
 
     /**

@@ -57,6 +57,21 @@ class ReadActionTest {
     }
 
     @Test
+    void plainAsciiIsTextAndInvalidUtf8WithoutANulIsStillBase64() throws IOException {
+        var ascii = "line 1\tend\n".repeat(500) + "\u007f~";
+        Files.writeString(fx.root.resolve("plain.txt"), ascii);
+        var text = fx.run(read, in("plain.txt", "")).output();
+        assertThat(text.path("encoding").asString()).isEqualTo("utf-8");
+        assertThat(text.path("content").asString()).isEqualTo(ascii);
+
+        byte[] broken = {'a', 'b', (byte) 0xc3, '(', 'c'};
+        Files.write(fx.root.resolve("broken.txt"), broken);
+        var out = fx.run(read, in("broken.txt", "")).output();
+        assertThat(out.path("encoding").asString()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(out.path("content").asString())).isEqualTo(broken);
+    }
+
+    @Test
     void byteRange() throws IOException {
         Files.writeString(fx.root.resolve("a.txt"), "0123456789");
         var out = fx.run(read, in("a.txt", "'offset':3,'length':4")).output();
