@@ -9,7 +9,7 @@
 #
 #   bench/mcp.sh                  concurrency 1, then 8; 10 s warm-up and 10 s measured per target
 #
-# Environment: DURATION (10, seconds), WARMUP (10, same load, not counted: the JVM compiles its hot
+# Environment: DURATION (10, seconds), WARMUP (20, same load, not counted: the JVM compiles its hot
 # paths meanwhile), CONCURRENCY ("1 8"), ROUNDS (1: with more, the targets take turns that many
 # times per level and the figures add up), TARGETS (all four, comma-separated), KEEP_SCRATCH=1
 # (keep the temp dirs and the servers' logs). WARDEN_JAVA_OPTS reaches both Wardens.
@@ -21,7 +21,7 @@ set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-10}"
+WARMUP="${WARMUP:-20}"
 CONCURRENCY="${CONCURRENCY:-1 8}"
 ROUNDS="${ROUNDS:-1}"
 TARGETS="${TARGETS:-warden-stdio,warden-http,filesystem,null}"
