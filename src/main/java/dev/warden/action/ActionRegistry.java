@@ -10,20 +10,43 @@ import java.util.Optional;
 /** The catalog: every action Warden can run, by id. Built once at start-up, then read-only. */
 public final class ActionRegistry {
     private final Map<String, Action> byId;
+    private final Map<String, Action> byToolName;
 
     public ActionRegistry(Collection<? extends Action> actions) {
         var map = new LinkedHashMap<String, Action>();
+        var tools = new LinkedHashMap<String, Action>();
         for (var action : actions) {
             var id = action.spec().id();
             if (map.putIfAbsent(id, action) != null) {
                 throw new IllegalArgumentException("two actions claim the id " + id);
             }
+            var previous = tools.putIfAbsent(toolName(id), action);
+            if (previous != null) {
+                // Ids are the contract: two actions one spelling confuses would make a tool call ambiguous.
+                throw new IllegalArgumentException("tool name " + toolName(id) + " would name both "
+                        + previous.spec().id() + " and " + id);
+            }
         }
         this.byId = Map.copyOf(map);
+        this.byToolName = Map.copyOf(tools);
+    }
+
+    /**
+     * An action id spelled for tool-calling APIs that allow only letters, digits, {@code _} and
+     * {@code -} in a name (OpenAI, Anthropic, some MCP clients): {@code fs.read} is {@code fs_read}.
+     */
+    public static String toolName(String actionId) {
+        return actionId.replace('.', '_');
     }
 
     public Optional<Action> find(String id) {
         return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The action a tool name stands for, spelled as its id or as its {@link #toolName}. */
+    public Optional<Action> findByToolName(String name) {
+        var action = byId.get(name);
+        return Optional.ofNullable(action != null ? action : byToolName.get(name));
     }
 
     /** Every action, sorted by id, so catalogs and OpenAPI documents are stable. */

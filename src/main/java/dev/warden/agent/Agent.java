@@ -1,6 +1,7 @@
 package dev.warden.agent;
 
 import dev.warden.action.Action;
+import dev.warden.action.ActionRegistry;
 import dev.warden.action.Schemas;
 import dev.warden.agent.ChatSession.Call;
 import dev.warden.agent.ChatSession.Waiting;
@@ -56,7 +57,6 @@ public final class Agent {
     private final ProviderChain models;
     private final MemoryStore memory;
     private final Settings settings;
-    private final ToolNames names;
     private final Steps steps;
 
     public Agent(Engine engine, Approvals approvals, ProviderChain models, MemoryStore memory, Settings settings) {
@@ -65,7 +65,6 @@ public final class Agent {
         this.models = Objects.requireNonNull(models);
         this.memory = Objects.requireNonNull(memory);
         this.settings = Objects.requireNonNull(settings);
-        this.names = new ToolNames(engine.registry());
         this.steps = new Steps(engine);
     }
 
@@ -105,7 +104,7 @@ public final class Agent {
         for (Action action : engine.registry().all()) {
             if (!engine.offers(principal, action)) continue;
             var spec = action.spec();
-            tools.add(new ToolSpec(ToolNames.toolName(spec.id()), spec.description(), Schemas.bare(spec.inputSchema())));
+            tools.add(new ToolSpec(ActionRegistry.toolName(spec.id()), spec.description(), Schemas.bare(spec.inputSchema())));
         }
         tools.add(ASK_USER);
         return tools;
@@ -264,7 +263,7 @@ public final class Agent {
                 askUser(toolCall);
                 return;
             }
-            var actionId = names.actionId(toolCall.name());
+            var actionId = engine.registry().findByToolName(toolCall.name()).map(a -> a.spec().id());
             if (actionId.isEmpty()) {
                 repairs++;
                 reply(toolCall.id(), toolCall.name(), "error", Json.object().put("code", "unknown_tool")
@@ -428,7 +427,7 @@ public final class Agent {
         }
 
         private void reply(String callId, String toolName, String status, JsonNode body) {
-            var action = names.actionId(toolName).orElse(toolName);
+            var action = engine.registry().findByToolName(toolName).map(a -> a.spec().id()).orElse(toolName);
             s.conversation.add(new LlmMessage.ToolResult(callId, toolName, Prompts.result(action, status, body, settings.resultChars())));
         }
     }

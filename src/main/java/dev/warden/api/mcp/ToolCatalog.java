@@ -8,7 +8,8 @@ import dev.warden.identity.Principal;
 import dev.warden.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,33 +34,22 @@ final class ToolCatalog {
     private final ActionRegistry registry;
     private final BiPredicate<Principal, Action> offered;
     private final List<McpSchema.Tool> tools;
-    /** Every tool name under either spelling -> the action id it runs. */
-    private final Map<String, String> actionIds;
-
     /** {@code offered} says whether a principal could ever run an action ({@code Engine::offers}). */
     ToolCatalog(ActionRegistry registry, BiPredicate<Principal, Action> offered) {
         this.registry = registry;
         this.offered = offered;
         var all = new ArrayList<McpSchema.Tool>();
-        var ids = new HashMap<String, String>();
         for (var action : registry.all()) {
             var id = action.spec().id();
-            for (var naming : ToolNames.values()) {
-                var name = naming.of(id);
-                var previous = ids.putIfAbsent(name, id);
-                if (previous == null) {
-                    all.add(tool(action.spec(), name));
-                } else if (!previous.equals(id)) {
-                    // Ids are the contract: two actions that one spelling confuses would make a call ambiguous.
-                    throw new IllegalStateException("tool name " + name + " would name both " + previous + " and " + id);
-                }
+            // An id without a dot is spelled the same both ways: one tool.
+            for (var name : new LinkedHashSet<>(Arrays.stream(ToolNames.values()).map(n -> n.of(id)).toList())) {
+                all.add(tool(action.spec(), name));
             }
         }
         for (var fixed : List.of(CONFIRM, CHECK_APPROVAL)) {
-            if (ids.containsKey(fixed)) throw new IllegalStateException("tool name " + fixed + " is Warden's own");
+            if (registry.findByToolName(fixed).isPresent()) throw new IllegalStateException("tool name " + fixed + " is Warden's own");
         }
         this.tools = List.copyOf(all);
-        this.actionIds = Map.copyOf(ids);
     }
 
     List<McpSchema.Tool> actionTools() {
@@ -83,12 +73,12 @@ final class ToolCatalog {
 
     /** The action a tool name runs, under either spelling. */
     Optional<Action> action(String toolName) {
-        return actionId(toolName).flatMap(registry::find);
+        return registry.findByToolName(toolName);
     }
 
     /** The action id of a tool name under either spelling; empty for Warden's own tools and unknown names. */
     Optional<String> actionId(String toolName) {
-        return Optional.ofNullable(actionIds.get(toolName));
+        return action(toolName).map(a -> a.spec().id());
     }
 
     static McpSchema.Tool tool(ActionSpec spec, String name) {

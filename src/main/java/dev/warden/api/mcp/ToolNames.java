@@ -1,5 +1,6 @@
 package dev.warden.api.mcp;
 
+import dev.warden.action.ActionRegistry;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,7 +19,7 @@ public enum ToolNames {
 
     /** The tool name of {@code actionId} in this spelling. */
     public String of(String actionId) {
-        return this == DOTTED ? actionId : actionId.replace('.', '_');
+        return this == DOTTED ? actionId : ActionRegistry.toolName(actionId);
     }
 
     /** As written on the command line and in the query parameter. */
