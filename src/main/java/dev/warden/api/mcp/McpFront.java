@@ -93,7 +93,7 @@ public final class McpFront {
                 // The engine validates input against the schema, so a bad call is audited and answered
                 // with Warden's errors and JSON paths instead of the SDK's protocol error.
                 .validateToolInputs(false)
-                .jsonSchemaValidator(new ResultValidator(tools.stream().map(McpServerFeatures.SyncToolSpecification::tool).toList()))
+                .jsonSchemaValidator(new ResultValidator())
                 .addToolFilter((context, tool) -> catalog.visible(callers.apply(context), tool, naming.apply(context)))
                 .tools(tools)
                 .resources(resources.specifications(callers))

@@ -16,7 +16,7 @@ class ResultValidatorTest {
             .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), null, null, null))
             .outputSchema(SCHEMA).build();
 
-    private final ResultValidator validator = new ResultValidator(List.of(TOOL));
+    private final ResultValidator validator = new ResultValidator();
 
     @Test
     void aMatchingTreeIsValidAndIsNotRenderedAgain() {
@@ -37,7 +37,7 @@ class ResultValidatorTest {
     }
 
     @Test
-    void aSchemaItWasNotBuiltWithAndAResultAsAMapAreStillChecked() {
+    void anotherSchemaAndAResultAsAMapAreCheckedToo() {
         var other = Map.<String, Object>of("type", "object", "required", List.of("id"));
         assertThat(validator.validate(other, Map.of("id", "x")).valid()).isTrue();
         assertThat(validator.validate(other, Map.of("name", "x")).valid()).isFalse();
