@@ -85,7 +85,6 @@ public final class Approvals {
         var refusal = standing(requester);
         Outcome outcome;
         if (refusal.isPresent()) {
-            store.claim(id, requester, voted.actionId(), voted.input());
             var r = refusal.get();
             outcome = engine.refuseApproved(intent, id, r.getMessage(), r.code(), r.hint());
         } else if (voted.actionId().equals(Plans.ACTION)) {
@@ -93,7 +92,8 @@ public final class Approvals {
         } else {
             outcome = engine.submitApproved(intent, id);
         }
-        // A policy that now denies ends the run before the claim; the request must not stay approved and runnable.
+        // A refusal, or a policy that now denies, ends the run before the engine's claim; the request
+        // must not stay approved and runnable.
         store.claim(id, requester, voted.actionId(), voted.input());
         store.finish(id, summary(outcome));
         return store.find(id).orElseThrow();
