@@ -35,27 +35,23 @@ final class Observations {
 
     ObjectNode observe(JsonNode spec, Principal principal, Origin origin) {
         if (spec.has("file")) {
-            return observed(call("fs.stat", Json.object().put("path", spec.get("file").asString()).put("sha256", true), principal, origin));
+            return resultOf(call("fs.stat", Json.object().put("path", spec.get("file").asString()).put("sha256", true), principal, origin));
         }
         if (spec.has("command")) return command(spec.get("command").asString(), principal, origin);
         if (spec.has("disk")) return disk(spec.get("disk").asString(), principal, origin);
         if (spec.has("process")) {
             var listed = call("proc.list", Json.object().put("name", spec.get("process").asString()).put("limit", 500), principal, origin);
-            return listed.observation() != null ? listed.observation() : observed(listed.withObservation(process(listed.done().result())));
+            return listed.done() == null ? listed.failure() : ok(listed.done(), process(listed.done().result()));
         }
         var action = spec.path("action").asString();
         var input = spec.has("input") ? spec.get("input") : Json.object();
         var readOnly = engine.registry().find(action).map(a -> a.spec().readOnly()).orElse(true);
         if (!readOnly) return failed(action, "observation_not_read_only", action + " changes things; an observation only looks");
-        return observed(call(action, input, principal, origin));
+        return resultOf(call(action, input, principal, origin));
     }
 
-    /** One call through the engine: done, or already turned into a failed observation. */
-    private record Call(Outcome.Done done, ObjectNode observation) {
-        Call withObservation(ObjectNode node) {
-            return new Call(done, node);
-        }
-    }
+    /** One call through the engine: done, or else its failed observation. */
+    private record Call(Outcome.Done done, ObjectNode failure) {}
 
     private Call call(String action, JsonNode input, Principal principal, Origin origin) {
         var outcome = engine.submit(Intent.execute(action, input, principal, origin));
@@ -64,19 +60,18 @@ final class Observations {
         return new Call(null, failed(action, summary.path("code").asString("failed"), summary.path("detail").asString(null)));
     }
 
-    /** The call's result (or the given observation built from it), marked ok with its audit record. */
-    private static ObjectNode observed(Call call) {
-        if (call.done() == null) return call.observation();
-        ObjectNode node;
-        if (call.observation() != null) {
-            node = call.observation();
-        } else {
-            var result = call.done().result();
-            node = result.isObject() ? ((ObjectNode) result).deepCopy() : Json.object().set("value", result);
-        }
-        node.put("ok", true);
-        node.put("auditSeq", call.done().auditSeq());
-        return node;
+    /** The call's result as the observation, or its failure. */
+    private static ObjectNode resultOf(Call call) {
+        if (call.done() == null) return call.failure();
+        var result = call.done().result();
+        return ok(call.done(), result.isObject() ? ((ObjectNode) result).deepCopy() : Json.object().set("value", result));
+    }
+
+    /** {@code observation}, made from {@code done}'s result, marked ok with the call's audit record. */
+    private static ObjectNode ok(Outcome.Done done, ObjectNode observation) {
+        observation.put("ok", true);
+        observation.put("auditSeq", done.auditSeq());
+        return observation;
     }
 
     private ObjectNode command(String line, Principal principal, Origin origin) {
@@ -86,16 +81,16 @@ final class Observations {
             var discard = Json.object().put("previewId", ran.done().result().get("previewId").asString());
             engine.submit(Intent.execute("preview.discard", discard, principal, origin));
         }
-        return observed(ran);
+        return resultOf(ran);
     }
 
     private ObjectNode disk(String path, Principal principal, Origin origin) {
         var stat = call("fs.stat", Json.object().put("path", path), principal, origin);
-        if (stat.done() == null) return stat.observation();
+        if (stat.done() == null) return stat.failure();
         var real = Path.of(stat.done().result().has("resolvedPath") ? stat.done().result().get("resolvedPath").asString()
                 : stat.done().result().path("path").asString());
         var info = call("sys.info", Json.object(), principal, origin);
-        if (info.done() == null) return info.observation();
+        if (info.done() == null) return info.failure();
         JsonNode best = null;
         int bestDepth = -1;
         for (var fs : info.done().result().path("fileSystems")) {
@@ -110,7 +105,7 @@ final class Observations {
         node.put("path", real.toString()).put("mount", best.path("mount").asString())
                 .put("totalBytes", best.path("totalBytes").asLong()).put("freeBytes", best.path("freeBytes").asLong())
                 .put("usedPercent", best.path("usedPercent").asDouble());
-        return observed(info.withObservation(node));
+        return ok(info.done(), node);
     }
 
     private static ObjectNode process(JsonNode result) {
