@@ -149,7 +149,9 @@ class AuditLogTest {
         }
         assertThat(seqs).hasSize(960).allSatisfy(s -> assertThat(s).isBetween(1L, 960L));
         assertThat(stats.records()).isEqualTo(960);
-        assertThat(stats.inlineTransactions()).isPositive().isLessThan(stats.transactions());
+        // Whether any platform caller found the writer idle depends on scheduling; that a lone caller
+        // commits inline is asserted above. Here: virtual callers' records always went through the writer.
+        assertThat(stats.inlineTransactions()).isLessThan(stats.transactions());
         assertThat(stats.failedBatches()).isZero();
         var report = new AuditVerifier().verify(db);
         assertThat(report.ok()).as(report.message()).isTrue();
@@ -167,7 +169,7 @@ class AuditLogTest {
             int thread = t;
             threads.add(Thread.ofPlatform().start(() -> {
                 started.countDown();
-                for (int i = 0; i < 10_000; i++) {
+                for (int i = 0; ; i++) { // until the log refuses: every thread must meet the close
                     try {
                         acknowledged.add(audit.append(entry(thread * 10_000 + i)));
                     } catch (ActionException e) {
