@@ -55,4 +55,33 @@ class LauncherTest {
         var major = Integer.parseInt(result.out().replaceAll("(?s).*\\(Java (\\d+)\\).*", "$1"));
         assertThat(major).isGreaterThanOrEqualTo(21);
     }
+
+    @Test
+    void readsTheVersionFromTheReleaseFileWithoutStartingJava() throws Exception {
+        // This java cannot run at all: only the release file can tell its version.
+        var home = fakeJdk("jdk-release", "#!/bin/sh\nexit 1\n");
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"23.0.1\"\n");
+        var result = launch(Map.of("JAVA_HOME", home.toString(), "WARDEN_JVM_DIR", temp.resolve("none").toString()), "jdk");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains(home + " (Java 23)");
+    }
+
+    @Test
+    void asksJavaItselfWhenTheJdkHasNoReleaseFile() throws Exception {
+        var home = fakeJdk("jdk-probe", "#!/bin/sh\necho '    java.specification.version = 22' >&2\n");
+        var result = launch(Map.of("JAVA_HOME", home.toString(), "WARDEN_JVM_DIR", temp.resolve("none").toString()), "jdk");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains(home + " (Java 22)");
+    }
+
+    /** A JDK home whose java is {@code javaScript} (and whose javac exists, as the launcher requires). */
+    private Path fakeJdk(String name, String javaScript) throws Exception {
+        var bin = Files.createDirectories(temp.resolve(name).resolve("bin"));
+        for (var tool : List.of("java", "javac")) {
+            var file = bin.resolve(tool);
+            Files.writeString(file, javaScript);
+            file.toFile().setExecutable(true);
+        }
+        return bin.getParent();
+    }
 }
