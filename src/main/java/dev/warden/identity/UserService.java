@@ -17,8 +17,15 @@ import java.util.Optional;
  * are disabled. Users are never deleted, only disabled, so the audit trail's names keep their meaning.
  */
 public final class UserService {
-    /** OWASP's Argon2id baseline: 19 MiB, 2 passes, one lane; a 32-byte hash over a 16-byte salt. */
-    private static final Argon2Function ARGON2 = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
+    /**
+     * OWASP's Argon2id baseline: 19 MiB, 2 passes, one lane; a 32-byte hash over a 16-byte salt. The
+     * function holds its 19 MiB of block memory for as long as it lives (the library keeps each one
+     * it makes), so it is made when a password is first hashed, not when a server starts that may
+     * never see one.
+     */
+    private static final class Argon2Id {
+        static final Argon2Function FUNCTION = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
+    }
     private static final int SALT_BYTES = 16;
 
     /** A user as listed: never the password hash. */
@@ -43,7 +50,7 @@ public final class UserService {
             throw new IdentityException(IdentityException.Kind.BAD_INPUT, "invalid_password", "The password is empty.",
                     "Give a password, or none at all.");
         }
-        var hash = password == null ? null : Password.hash(password).addRandomSalt(SALT_BYTES).with(ARGON2).getResult();
+        var hash = password == null ? null : Password.hash(password).addRandomSalt(SALT_BYTES).with(Argon2Id.FUNCTION).getResult();
         var now = clock.instant();
         try (var c = db.writeConnection(); var ps = c.prepareStatement(
                 "INSERT INTO users (name, system_admin, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
@@ -120,7 +127,7 @@ public final class UserService {
         }
         if (password == null) return false;
         if (stored == null) {
-            Password.hash(password).addRandomSalt(SALT_BYTES).with(ARGON2);
+            Password.hash(password).addRandomSalt(SALT_BYTES).with(Argon2Id.FUNCTION);
             return false;
         }
         boolean matches = Password.check(password, stored).with(Argon2Function.getInstanceFromHash(stored));
