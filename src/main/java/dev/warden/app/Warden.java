@@ -187,16 +187,30 @@ public final class Warden implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare data dir " + dataDir, e);
         }
-        // Compiling the policy's CEL rules and opening the database (Flyway) are the two slow parts
-        // of a start, and independent: run them side by side.
+        // A start is mostly class loading and one-off set-up, spread over parts that do not need each
+        // other: opening the database (Flyway), compiling the policy's CEL rules, the secret keyset
+        // (Tink) and tracing (OpenTelemetry). They run side by side; what needs the database is built
+        // once it is open.
         // Rules read the machine's local time (context.hour), as an operator writing them means it.
         var policyLoad = CompletableFuture.supplyAsync(() -> new Policies(
                 new PolicyFile(config.policyFile(), Clock.systemDefaultZone()), dataDir.resolve("projects"), Clock.systemDefaultZone()),
                 Thread::startVirtualThread);
-        var jail = new PathJail(config.roots(), config.protectedPaths());
-        var db = Database.openSqlite(dataDir);
+        var databaseOpen = CompletableFuture.supplyAsync(() -> Database.openSqlite(dataDir), Thread::startVirtualThread);
+        var secretsOpen = CompletableFuture.supplyAsync(
+                () -> SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV)), Thread::startVirtualThread);
+        var selfTestSpans = new SelfTest.Spans();
+        var processors = new ArrayList<io.opentelemetry.sdk.trace.SpanProcessor>(spanProcessors);
+        processors.add(selfTestSpans);
+        var telemetryOpen = CompletableFuture.supplyAsync(
+                () -> Telemetry.open(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), processors), Thread::startVirtualThread);
         try {
+            var jail = new PathJail(config.roots(), config.protectedPaths());
+            var probe = new SystemProbe(clock);
+            var alertRules = AlertRule.compile(config.monitor().alerts());
+            var db = join(databaseOpen);
+            var telemetry = join(telemetryOpen);
             var policy = join(policyLoad);
+            var secrets = join(secretsOpen);
             var journal = new Journal(db, dataDir.resolve("journal"), clock, jail);
             var audit = new AuditLog(db, clock);
             var confirmations = new ConfirmationTokens(ConfirmationTokens.loadOrCreateKey(dataDir.resolve("secret.key")),
@@ -214,21 +228,14 @@ public final class Warden implements AutoCloseable {
             actions.addAll(JobActions.all(shell, jobs));
             actions.add(new PreviewCommitAction(jail, previews));
             actions.add(new PreviewDiscardAction(previews));
-            var probe = new SystemProbe(clock);
             actions.addAll(SystemActions.all(probe, new ProcessTable(probe)));
             var memory = new MemoryStore(db, clock);
             actions.addAll(MemoryActions.all(memory));
-            var alertRules = AlertRule.compile(config.monitor().alerts());
             var registry = new ActionRegistry(actions);
-            var secrets = SecretBox.open(dataDir.resolve("secrets.keyset.json"), System.getenv(SecretBox.ENV));
             var webhooks = new Webhooks(db, secrets, clock);
             var approvalStore = new ApprovalStore(db, clock, config.approvalTtl(), webhooks::approvalChanged);
             var metrics = new Metrics(approvalStore::countPending, () -> audit.stats().records());
             metrics.gauge("warden.jobs.running", "Background jobs running now", jobs::running);
-            var selfTestSpans = new SelfTest.Spans();
-            var processors = new ArrayList<io.opentelemetry.sdk.trace.SpanProcessor>(spanProcessors);
-            processors.add(selfTestSpans);
-            var telemetry = Telemetry.open(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), processors);
             var users = new UserService(db, clock);
             var projects = new ProjectService(db, clock);
             var tokens = new TokenService(db, clock);
@@ -253,7 +260,9 @@ public final class Warden implements AutoCloseable {
                     journal, jail, policy, secrets, webhooks, metrics, sandboxes, telemetry,
                     new SelfTest(engine, telemetry.tracer(), selfTestSpans, jail.roots().getFirst().toString()), jobs, monitor, sweeper, chats);
         } catch (RuntimeException e) {
-            db.close();
+            // What did open is closed again, whichever part failed.
+            databaseOpen.thenAccept(Database::close);
+            telemetryOpen.thenAccept(Telemetry::close);
             throw e;
         }
     }

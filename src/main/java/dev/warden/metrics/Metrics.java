@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
 public final class Metrics implements EngineObserver, LlmObserver, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer auditAppend;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final CompletableFuture<JvmGcMetrics> jvm;
 
     /** {@code pendingApprovals} and {@code auditRecords} are read at each scrape. */
     public Metrics(Supplier<Number> pendingApprovals, Supplier<Number> auditRecords) {
@@ -41,13 +42,19 @@ public final class Metrics implements EngineObserver, LlmObserver, AutoCloseable
                 .register(registry);
         FunctionCounter.builder("warden.audit.records", auditRecords, s -> s.get().doubleValue())
                 .description("Audit records written by this process").register(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        // The JVM and process meters read JMX beans, and starting JMX is a few hundred milliseconds of
+        // class loading: they are bound beside the rest of the start, and a scrape waits for them.
+        jvm = CompletableFuture.supplyAsync(() -> {
+            new JvmMemoryMetrics().bindTo(registry);
+            var gc = new JvmGcMetrics();
+            gc.bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            new FileDescriptorMetrics().bindTo(registry);
+            return gc;
+        }, Thread::startVirtualThread);
     }
 
     /** A gauge read at each scrape (e.g. running jobs). */
@@ -108,6 +115,7 @@ public final class Metrics implements EngineObserver, LlmObserver, AutoCloseable
     }
 
     public String scrape() {
+        jvm.join();
         return registry.scrape();
     }
 
@@ -125,7 +133,7 @@ public final class Metrics implements EngineObserver, LlmObserver, AutoCloseable
 
     @Override
     public void close() {
-        gc.close();
+        jvm.join().close();
         registry.close();
     }
 }
