@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -55,14 +54,12 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate() {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                // Version numbers are handed out per feature, so one may land after a higher one was
-                // applied (V3 jobs after V8 webhooks): apply it then instead of refusing to start.
-                .outOfOrder(true)
-                .load()
-                .migrate();
+        try (var c = dataSource.getConnection()) {
+            Migrations.bundled().migrate(c);
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new IllegalStateException("cannot bring the database schema up to date: " + e.getMessage(), e);
+        }
     }
 
     public DataSource dataSource() {
