@@ -47,7 +47,7 @@ class CliTest {
         all.addAll(List.of("--data-dir", data.toString(), "--root", root.toString()));
         var out = new StringWriter();
         var err = new StringWriter();
-        var cli = new CommandLine(new Main());
+        var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(all.toArray(String[]::new));
@@ -59,7 +59,7 @@ class CliTest {
         all.addAll(List.of("--data-dir", data.toString()));
         var out = new StringWriter();
         var err = new StringWriter();
-        var cli = new CommandLine(new Main());
+        var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
@@ -279,7 +279,7 @@ class CliTest {
     void everyCommandHasHelp() {
         for (var cmd : List.of("serve", "run", "actions", "audit", "undo", "user", "project", "token", "policy")) {
             var out = new StringWriter();
-            var cli = new CommandLine(new Main());
+            var cli = Main.commandLine();
             cli.setOut(new PrintWriter(out, true));
             assertThat(cli.execute(cmd, "--help")).as(cmd).isZero();
             assertThat(out.toString()).as(cmd).contains("Usage");

@@ -34,7 +34,7 @@ class ConnectCommandTest {
         var args = new ArrayList<>(List.of("connect", client, "--data-dir", data.toString(), "--root", root.toString()));
         args.addAll(List.of(extra));
         var out = new StringWriter();
-        var cli = new CommandLine(new Main());
+        var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(new StringWriter(), true));
         int exit = cli.execute(args.toArray(String[]::new));

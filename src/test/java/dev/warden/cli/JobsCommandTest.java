@@ -63,7 +63,7 @@ class JobsCommandTest {
         all.addAll(List.of("--data-dir", data.toString(), "--root", root.toString()));
         var out = new StringWriter();
         var err = new StringWriter();
-        var cli = new CommandLine(new Main());
+        var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());

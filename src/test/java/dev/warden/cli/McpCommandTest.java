@@ -13,7 +13,7 @@ class McpCommandTest {
     @Test
     void anUnknownSpellingIsAUsageError() {
         var err = new StringWriter();
-        var cli = new CommandLine(new Main());
+        var cli = Main.commandLine();
         cli.setOut(new PrintWriter(new StringWriter(), true));
         cli.setErr(new PrintWriter(err, true));
         assertThat(cli.execute("mcp", "--tool-names=camel")).isEqualTo(CommandLine.ExitCode.USAGE);
@@ -23,11 +23,11 @@ class McpCommandTest {
     @Test
     void bothSpellingsParseInAnyCase() {
         for (var value : new String[] {"dotted", "underscore", "UNDERSCORE"}) {
-            var parsed = new CommandLine(new Main()).parseArgs("mcp", "--tool-names=" + value);
+            var parsed = Main.commandLine().parseArgs("mcp", "--tool-names=" + value);
             var mcp = (McpCommand) parsed.subcommand().commandSpec().userObject();
             assertThat(mcp.toolNames.value()).isEqualTo(value.toLowerCase(Locale.ROOT));
         }
-        var defaulted = new CommandLine(new Main()).parseArgs("mcp");
+        var defaulted = Main.commandLine().parseArgs("mcp");
         assertThat(((McpCommand) defaulted.subcommand().commandSpec().userObject()).toolNames.value()).isEqualTo("dotted");
     }
 }

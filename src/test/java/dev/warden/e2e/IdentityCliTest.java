@@ -54,7 +54,7 @@ class IdentityCliTest {
         all.addAll(List.of("--data-dir", w.dataDir.toString(), "--root", w.root.toString()));
         var out = new StringWriter();
         var err = new StringWriter();
-        var cli = new CommandLine(new Main());
+        var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         InputStream before = System.in;
