@@ -188,7 +188,7 @@ public final class Warden implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare data dir " + dataDir, e);
         }
         // A start is mostly class loading and one-off set-up, spread over parts that do not need each
-        // other: opening the database (Flyway), compiling the policy's CEL rules, the secret keyset
+        // other: opening the database (and its migrations), compiling the policy's CEL rules, the secret keyset
         // (Tink) and tracing (OpenTelemetry). They run side by side; what needs the database is built
         // once it is open.
         // Rules read the machine's local time (context.hour), as an operator writing them means it.

@@ -228,16 +228,25 @@ public final class AuditLog implements AutoCloseable {
         try {
             var batch = new ArrayList<Pending>();
             batch.add(pending);
-            queue.drainTo(batch, options.maxBatch() - 1);
             // close() may have queued STOP since the check above: it is for the writer thread.
-            boolean stop = batch.getLast() == STOP;
-            if (stop) batch.removeLast();
+            boolean stop = fill(batch);
             inlineTransactions++;
             write(batch);
             if (stop) putUninterruptibly(STOP);
         } finally {
             writing.unlock();
         }
+        return true;
+    }
+
+    /**
+     * Adds what has queued to {@code batch}, up to a batch's size. True if that took the STOP marker,
+     * which is then left out of the batch: STOP is the last thing ever queued, so it can only be last.
+     */
+    private boolean fill(List<Pending> batch) {
+        queue.drainTo(batch, options.maxBatch() - batch.size());
+        if (batch.getLast() != STOP) return false;
+        batch.removeLast();
         return true;
     }
 
@@ -290,12 +299,7 @@ public final class AuditLog implements AutoCloseable {
             }
             writing.lock();
             try {
-                queue.drainTo(batch, options.maxBatch() - batch.size());
-                // STOP is the last thing ever queued, so it can only be the batch's last element.
-                if (batch.getLast() == STOP) {
-                    batch.removeLast();
-                    stopping = true;
-                }
+                stopping = fill(batch);
                 if (!batch.isEmpty()) write(batch);
             } finally {
                 writing.unlock();
