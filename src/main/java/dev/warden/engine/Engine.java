@@ -30,7 +30,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -448,8 +450,19 @@ public final class Engine {
         });
     }
 
-    private record CallContext(ChangeJournal journal, Instant deadline, CallObserver observer, Caller caller)
-            implements ActionContext {}
+    private record CallContext(ChangeJournal journal, Instant deadline, CallObserver observer, Caller caller,
+                               Map<Object, Object> done) implements ActionContext {
+        CallContext(ChangeJournal journal, Instant deadline, CallObserver observer, Caller caller) {
+            this(journal, deadline, observer, caller, new ConcurrentHashMap<>(4));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T once(Object key, Supplier<T> work) {
+            // A failed computation stores nothing: the next stage tries again and fails the same way.
+            return (T) done.computeIfAbsent(key, k -> work.get());
+        }
+    }
 
     /** The principal as an action sees it: who owns what the call creates. */
     public static Caller caller(dev.warden.identity.Principal p) {

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -112,12 +113,31 @@ public final class PathJail {
 
     /** Like {@link #resolve} but the path must exist. */
     public Path resolveExisting(String text) {
+        return find(text).path();
+    }
+
+    /** An existing path inside the roots, with its own attributes (it is real: no link is left to follow). */
+    public record Found(Path path, BasicFileAttributes attributes) {}
+
+    /**
+     * Like {@link #resolveExisting}, and returns the attributes read on the way, so a caller that
+     * needs to know a directory from a file asks the file system once.
+     */
+    public Found find(String text) {
         var path = resolve(text);
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ActionException(ErrorKind.NOT_FOUND, "not_found", "No such file or directory: " + path,
-                    "Call fs.list on " + parentOrSelf(path) + " to see what exists.");
+        try {
+            return new Found(path, Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            throw notFound(path);
+        } catch (IOException e) {
+            throw unreadable(text, e);
         }
-        return path;
+    }
+
+    /** The refusal for a path that does not exist, also when it vanished after it was resolved. */
+    public static ActionException notFound(Path path) {
+        return new ActionException(ErrorKind.NOT_FOUND, "not_found", "No such file or directory: " + path,
+                "Call fs.list on " + parentOrSelf(path) + " to see what exists.");
     }
 
     /**
@@ -201,6 +221,13 @@ public final class PathJail {
 
     private Path realPathOf(Path absolute, String requested, int hops) {
         if (hops > MAX_LINK_HOPS) throw loop(requested);
+        // Most paths exist, and one realpath(3) settles them. Any failure is left to the walk below,
+        // which tells a missing tail from a dangling link, a loop or a directory Warden may not read.
+        try {
+            return absolute.toRealPath();
+        } catch (IOException e) {
+            // fall through to the walk
+        }
         // Walk up to the nearest existing ancestor, take its real path, and re-append the rest.
         Path existing = absolute;
         var tail = new ArrayList<Path>();

@@ -19,8 +19,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
@@ -55,11 +54,14 @@ public final class ReadAction implements Action {
 
     @Override
     public Assessment assess(ActionContext ctx, JsonNode input) {
-        target(new Fields(input));
+        target(ctx, new Fields(input));
         return Assessment.of(spec.risk());
     }
 
-    private Path target(Fields in) {
+    /** Key of the path {@code assess} resolved, for {@code execute} to reuse: the jail re-checks it at the open. */
+    private record Target(String path) {}
+
+    private Path target(ActionContext ctx, Fields in) {
         if ((in.has("offset") || in.has("length")) && (in.has("startLine") || in.has("endLine"))) {
             throw new ActionException(ErrorKind.BAD_INPUT, "conflicting_range",
                     "Give either a byte range (offset, length) or a line range (startLine, endLine), not both.",
@@ -69,17 +71,23 @@ public final class ReadAction implements Action {
             throw new ActionException(ErrorKind.BAD_INPUT, "invalid_range", "endLine is before startLine.",
                     "Pass endLine >= startLine.");
         }
-        var path = jail.resolveExisting(in.text("path"));
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) throw FsErrors.isADirectory(path);
-        return path;
+        var text = in.text("path");
+        return ctx.once(new Target(text), () -> {
+            var found = jail.find(text);
+            if (found.attributes().isDirectory()) throw FsErrors.isADirectory(found.path());
+            return found.path();
+        });
     }
 
     @Override
     public JsonNode execute(ActionContext ctx, JsonNode input) {
         var in = new Fields(input);
-        var path = target(in);
+        var path = target(ctx, in);
         try {
             return in.has("startLine") || in.has("endLine") ? readLines(path, in) : readBytes(path, in);
+        } catch (NoSuchFileException e) {
+            // Removed since the guard resolved it.
+            throw PathJail.notFound(path);
         } catch (IOException e) {
             throw FsErrors.io("read", path, e);
         }

@@ -3,12 +3,22 @@ package dev.warden.actions.fs;
 import static dev.warden.actions.fs.FsFixture.input;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warden.action.ActionContext;
+import dev.warden.action.ActionException;
+import dev.warden.action.ChangeJournal;
 import dev.warden.action.ErrorKind;
+import dev.warden.identity.Principal;
 import dev.warden.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,5 +168,67 @@ class ReadActionTest {
     void readRecordsNothingToUndo() throws IOException {
         Files.writeString(fx.root.resolve("a.txt"), "x");
         assertThat(fx.run(read, in("a.txt", "")).undoId()).isEmpty();
+    }
+
+    /** Like the engine's context: execute reuses what assess resolved in the same call. */
+    private record Remembering(ChangeJournal journal, Instant deadline, Map<Object, Object> done) implements ActionContext {
+        Remembering(ChangeJournal journal) {
+            this(journal, Instant.now().plusSeconds(60), new HashMap<>());
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T once(Object key, Supplier<T> work) {
+            return (T) done.computeIfAbsent(key, k -> work.get());
+        }
+    }
+
+    private Remembering remembering() {
+        return new Remembering(fx.journal.begin(Principal.localAdmin("tester"), "fs.read"));
+    }
+
+    @Test
+    void executeReadsThePathTheGuardResolvedWithoutResolvingItAgain() throws IOException {
+        Files.writeString(fx.root.resolve("a.txt"), "inside");
+        var ctx = remembering();
+        read.assess(ctx, in("a.txt", ""));
+        assertThat(ctx.done()).hasSize(1);
+        assertThat(read.execute(ctx, in("a.txt", "")).path("content").asString()).isEqualTo("inside");
+        assertThat(ctx.done()).as("execute found the guard's resolution and added none").hasSize(1);
+    }
+
+    @Test
+    void aFileSwappedForALinkOutOfTheRootsAfterTheGuardIsRefusedAtTheOpen() throws IOException {
+        var file = fx.root.resolve("a.txt");
+        Files.writeString(file, "inside");
+        var ctx = remembering();
+        read.assess(ctx, in("a.txt", ""));
+        Files.delete(file);
+        Files.createSymbolicLink(file, fx.outside.resolve("secret.txt"));
+        assertThatThrownBy(() -> read.execute(ctx, in("a.txt", "")))
+                .isInstanceOfSatisfying(ActionException.class, e -> assertThat(e.code()).isEqualTo("path_outside_roots"));
+    }
+
+    @Test
+    void aDirectorySwappedForALinkOutOfTheRootsAfterTheGuardIsRefusedAtTheOpen() throws IOException {
+        var dir = Files.createDirectories(fx.root.resolve("dir"));
+        Files.writeString(dir.resolve("secret.txt"), "inside");
+        var ctx = remembering();
+        read.assess(ctx, in("dir/secret.txt", ""));
+        Files.move(dir, fx.root.resolve("dir.old"));
+        Files.createSymbolicLink(dir, fx.outside);
+        assertThatThrownBy(() -> read.execute(ctx, in("dir/secret.txt", "")))
+                .isInstanceOfSatisfying(ActionException.class, e -> assertThat(e.code()).isEqualTo("path_outside_roots"));
+    }
+
+    @Test
+    void aFileRemovedAfterTheGuardIsNotFound() throws IOException {
+        var file = fx.root.resolve("a.txt");
+        Files.writeString(file, "inside");
+        var ctx = remembering();
+        read.assess(ctx, in("a.txt", ""));
+        Files.delete(file);
+        assertThatThrownBy(() -> read.execute(ctx, in("a.txt", "")))
+                .isInstanceOfSatisfying(ActionException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
     }
 }
