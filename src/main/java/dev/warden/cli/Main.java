@@ -1,5 +1,6 @@
 package dev.warden.cli;
 
+import dev.warden.store.Database;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -34,6 +35,9 @@ public final class Main implements Runnable {
         // Logging is set up here, on one thread, before any library logs: a library that logs first
         // from another thread while SLF4J initializes gets its calls queued and a warning printed.
         org.slf4j.LoggerFactory.getILoggerFactory();
+        // Nearly every command opens the database: its native library loads while the command line
+        // is built and parsed.
+        if (args.length > 0 && !args[0].startsWith("-") && !"help".equals(args[0])) Database.preload();
         var cli = commandLine(terminal.factory(), args);
         if (out != null) cli.setOut(out);
         if (err != null) cli.setErr(err);

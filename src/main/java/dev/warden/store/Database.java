@@ -28,6 +28,22 @@ public final class Database implements AutoCloseable {
         this.url = url;
     }
 
+    /**
+     * Starts loading SQLite's native library on a thread of its own and returns at once. Unpacking
+     * and loading it takes about a fifth of a second; a process that will open a database calls
+     * this first thing, and the open later finds it loaded (or waits for the rest). A failure here
+     * is left for the open to report.
+     */
+    public static void preload() {
+        Thread.ofPlatform().daemon().name("sqlite-load").start(() -> {
+            try {
+                org.sqlite.SQLiteJDBCLoader.initialize();
+            } catch (Exception | LinkageError e) {
+                // The open loads it again and says what failed.
+            }
+        });
+    }
+
     /** Opens (creating if needed) {@code dataDir/warden.db} and brings its schema up to date. */
     public static Database openSqlite(Path dataDir) {
         try {

@@ -50,7 +50,9 @@ public final class Webhooks implements AutoCloseable {
     private final Database db;
     private final SecretBox secrets;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // Made on the first delivery: building one sets up TLS (the default SSLContext reads the trust
+    // store), a tenth of a second or more of every start, and most Wardens never send a webhook.
+    private HttpClient http;
     private final SecureRandom random = new SecureRandom();
     private final Set<Thread> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -158,6 +160,11 @@ public final class Webhooks implements AutoCloseable {
         delivery.start();
     }
 
+    private synchronized HttpClient http() {
+        if (http == null) http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return http;
+    }
+
     /** Stops taking deliveries and waits up to {@link #CLOSE_WAIT} for those in flight. */
     @Override
     public void close() {
@@ -208,7 +215,7 @@ public final class Webhooks implements AutoCloseable {
                         .header("Warden-Delivery", delivery)
                         .header("Warden-Signature", "t=" + t + ",sha256=" + sign(secret, t + "." + text))
                         .POST(HttpRequest.BodyPublishers.ofString(text)).build();
-                var status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                var status = http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status / 100 == 2) return;
                 log.warn("webhook {} answered {} to {} ({})", url, status, kind, delivery);
             } catch (InterruptedException e) {
