@@ -53,6 +53,11 @@ public final class CanonicalJson {
 
         void put(String s, int from, int to);
 
+        /** {@code ascii}: every character of the run is below 0x80. */
+        default void put(String s, int from, int to, boolean ascii) {
+            put(s, from, to);
+        }
+
         default void put(String s) {
             put(s, 0, s.length());
         }
@@ -88,13 +93,19 @@ public final class CanonicalJson {
 
     // Copies runs of characters that need no escape in one go: a file's content is mostly such
     // runs, and this form is hashed for every result and every audit record.
+    // The same pass notes whether a run is all ASCII, which the digest then copies without encoding.
     private static void quote(String s, Out out) {
         out.put('"');
         int run = 0;
+        int seen = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
-            out.put(s, run, i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                seen |= c;
+                continue;
+            }
+            out.put(s, run, i, seen < 0x80);
+            seen = 0;
             switch (c) {
                 case '"' -> out.put("\\\"");
                 case '\\' -> out.put("\\\\");
@@ -105,7 +116,7 @@ public final class CanonicalJson {
             }
             run = i + 1;
         }
-        out.put(s, run, s.length());
+        out.put(s, run, s.length(), seen < 0x80);
         out.put('"');
     }
 
@@ -160,6 +171,22 @@ public final class CanonicalJson {
                     buffer[length++] = (byte) (0x80 | c >> 6 & 0x3f);
                     buffer[length++] = (byte) (0x80 | c & 0x3f);
                 }
+            }
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // takes each char's low byte: exactly UTF-8 for ASCII, which is all it gets
+        public void put(String s, int from, int to, boolean ascii) {
+            if (!ascii) {
+                put(s, from, to);
+                return;
+            }
+            while (from < to) {
+                if (length == buffer.length) flush();
+                int n = Math.min(to - from, buffer.length - length);
+                s.getBytes(from, from + n, buffer, length);
+                length += n;
+                from += n;
             }
         }
 

@@ -54,6 +54,25 @@ class CanonicalJsonTest {
         }
     }
 
+    @Test
+    void longAsciiRunsAcrossTheDigestsBufferHashLikeTheRenderedBytes() throws Exception {
+        // Mostly plain ASCII, as file content is, with now and then an escape or a Latin-1, BMP or
+        // astral character: runs of every length, some longer than the digest's 4 KiB buffer.
+        var random = new Random(11);
+        var rare = "\n\"\\\téÿ€😀\u0001";
+        for (int n = 0; n < 300; n++) {
+            var text = new StringBuilder();
+            int length = random.nextInt(n % 5 == 0 ? 20_000 : 3_000);
+            for (int i = 0; i < length; i++) {
+                text.append(random.nextInt(200) == 0 ? rare.charAt(random.nextInt(rare.length())) : (char) (0x20 + random.nextInt(0x5f)));
+            }
+            var node = Json.object().put("content", text.toString());
+            var expected = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(CanonicalJson.of(node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(CanonicalJson.sha256(node)).as("text %d", n).isEqualTo(expected);
+        }
+    }
+
     private static String reference(String s) {
         var out = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
