@@ -26,6 +26,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.IntFunction;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The MCP front: every action of the registry as an MCP tool, each call an {@link Intent} handed to
@@ -103,6 +104,11 @@ public final class McpFront {
 
     /** Reads every inbound message before the SDK does, for cancellation; see {@link RunningCalls}. */
     String inbound(String message, String scope, Principal principal) {
+        return principal == null ? message : calls.inbound(message, scope, principal);
+    }
+
+    /** As {@link #inbound(String, String, Principal)}, for a message the transport has parsed already. */
+    ObjectNode inbound(ObjectNode message, String scope, Principal principal) {
         return principal == null ? message : calls.inbound(message, scope, principal);
     }
 

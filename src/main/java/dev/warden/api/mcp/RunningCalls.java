@@ -39,8 +39,17 @@ final class RunningCalls {
         } catch (JacksonException e) {
             return message;
         }
+        if (inbound(node, scope, principal) == null) return null;
+        return isToolCall(node) ? Json.write(node) : message;
+    }
+
+    /**
+     * As {@link #inbound(String, String, Principal)} for a message already parsed: returns it
+     * (a tool call with its key added to {@code _meta}), or null for a cancellation dealt with.
+     */
+    ObjectNode inbound(ObjectNode node, String scope, Principal principal) {
         var method = node.path("method");
-        if (!method.isString()) return message;
+        if (!method.isString()) return node;
         switch (method.asString()) {
             case "notifications/cancelled" -> {
                 var requestId = node.path("params").path("requestId");
@@ -48,15 +57,21 @@ final class RunningCalls {
                 return null;
             }
             case "tools/call" -> {
-                if (!node.has("id") || !(node.path("params") instanceof ObjectNode params)) return message;
-                var meta = params.get("_meta") instanceof ObjectNode existing ? existing : params.putObject("_meta");
-                meta.put(REQUEST_KEY, scope + "#" + Json.write(node.get("id")));
-                return Json.write(node);
+                if (isToolCall(node)) {
+                    var params = (ObjectNode) node.get("params");
+                    var meta = params.get("_meta") instanceof ObjectNode existing ? existing : params.putObject("_meta");
+                    meta.put(REQUEST_KEY, scope + "#" + Json.write(node.get("id")));
+                }
+                return node;
             }
             default -> {
-                return message;
+                return node;
             }
         }
+    }
+
+    private static boolean isToolCall(ObjectNode node) {
+        return node.has("id") && node.path("params") instanceof ObjectNode && "tools/call".equals(node.path("method").asString(null));
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * MCP over a process's stdin and stdout: one session, newline-delimited JSON-RPC. It takes the
@@ -35,8 +37,8 @@ import reactor.core.publisher.Mono;
  * spins, then writes what has gathered and flushes once, unless another sender is writing: that one
  * writes it too before it lets go. A lone call's answer so leaves on the thread that made it,
  * without waking another; under load many answers share a write. One reader
- * thread passes each line through {@code filter} (a line it maps to null is dropped) and hands the
- * message to the session, which runs tool calls on its own threads, so a slow call holds up
+ * thread parses each line once, passes it through {@code filter} (a message it maps to null is
+ * dropped) and hands the message to the session, which runs tool calls on its own threads, so a slow call holds up
  * neither reading nor other answers. The end of the input ends the session, once the requests
  * already read are answered (for up to {@link #DRAIN}): a client may write its requests and close
  * its end at once, as a shell pipeline does, and still expects the answers.
@@ -53,7 +55,7 @@ final class StdioTransport implements McpServerTransportProvider {
     private final McpJsonMapper mapper;
     private final InputStream in;
     private final OutputStream out;
-    private final UnaryOperator<String> filter;
+    private final UnaryOperator<ObjectNode> filter;
     private final int maxLineBytes;
     private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
     // Held by the one sender writing to `out`; the others leave their lines in `outbound` to it.
@@ -66,11 +68,11 @@ final class StdioTransport implements McpServerTransportProvider {
     /** Requests read whose answer has not been queued yet; guarded by {@link #owedLock}. */
     private int owed;
 
-    StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<String> filter) {
+    StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<ObjectNode> filter) {
         this(mapper, in, out, filter, MAX_LINE_BYTES);
     }
 
-    StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<String> filter,
+    StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<ObjectNode> filter,
                    int maxLineBytes) {
         this.mapper = mapper;
         this.maxLineBytes = maxLineBytes;
@@ -134,7 +136,9 @@ final class StdioTransport implements McpServerTransportProvider {
                     continue;
                 }
                 if (line.isBlank()) continue;
-                var passed = filter.apply(line);
+                var message = parse(line);
+                if (message == null) continue;
+                var passed = filter.apply(message);
                 if (passed != null) dispatch(passed);
             }
             awaitAnswers();
@@ -149,10 +153,22 @@ final class StdioTransport implements McpServerTransportProvider {
         }
     }
 
-    private void dispatch(String line) {
+    /** The line as a JSON object, or null (and an error answered) when it is none. */
+    private ObjectNode parse(String line) {
+        try {
+            if (Json.parse(line) instanceof ObjectNode node) return node;
+            log.warn("an inbound line is not a JSON object");
+        } catch (JacksonException e) {
+            log.warn("an inbound line is not JSON: {}", e.getOriginalMessage());
+        }
+        error(JSON_RPC_PARSE_ERROR, "Parse error: not a JSON-RPC message");
+        return null;
+    }
+
+    private void dispatch(ObjectNode node) {
         McpSchema.JSONRPCMessage message;
         try {
-            message = McpSchema.deserializeJsonRpcMessage(mapper, line);
+            message = message(node);
         } catch (IOException | IllegalArgumentException e) {
             log.warn("an inbound line is not a JSON-RPC message: {}", e.getMessage());
             error(JSON_RPC_PARSE_ERROR, "Parse error: not a JSON-RPC message");
@@ -165,6 +181,23 @@ final class StdioTransport implements McpServerTransportProvider {
         }
         // Requests run on the session's own threads; this thread goes straight back to reading.
         session.handle(message).subscribe(null, e -> log.warn("handling an inbound message failed", e));
+    }
+
+    /**
+     * The SDK's message for {@code node}. A request, nearly every line, is made from the tree
+     * directly; the SDK's own reader would parse the text again into a map and convert that. The
+     * rest, rare, take the SDK's way.
+     */
+    private McpSchema.JSONRPCMessage message(ObjectNode node) throws IOException {
+        var method = node.get("method");
+        var id = node.get("id");
+        if (method != null && method.isString() && id != null && !id.isNull()) {
+            var params = node.get("params");
+            return new McpSchema.JSONRPCRequest(node.path("jsonrpc").asString(null), method.asString(),
+                    Json.MAPPER.treeToValue(id, Object.class),
+                    params == null || params.isNull() ? null : Json.MAPPER.treeToValue(params, Object.class));
+        }
+        return McpSchema.deserializeJsonRpcMessage(mapper, Json.write(node));
     }
 
     private void answered() {

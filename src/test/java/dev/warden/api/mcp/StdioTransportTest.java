@@ -84,26 +84,34 @@ class StdioTransportTest {
     void anUnreadableOrOverlongLineIsAnsweredWithAnErrorAndReadingGoesOn() throws Exception {
         var in = input("not json\n"
                 + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + "x".repeat(300) + "\"}\n"
-                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"no/such\"}\n");
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"no/such\"}\n"
+                + "[1, 2]\n"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/no-such\"}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":\"req-7\",\"method\":\"no/such\",\"params\":{\"a\":[1,{\"b\":null}]}}\n");
         var answers = run(in, 200, line -> line);
-        assertThat(answers).hasSize(3);
+        assertThat(answers).hasSize(5);
         assertThat(answers.get(0).path("id").isNull()).isTrue();
         assertThat(answers.get(0).path("error").path("code").asInt()).isEqualTo(-32700);
         assertThat(answers.get(1).path("id").isNull()).isTrue();
         assertThat(answers.get(1).path("error").path("code").asInt()).isEqualTo(-32600);
         assertThat(answers.get(2).path("id").asInt()).isEqualTo(2);
         assertThat(answers.get(2).path("error").path("code").asInt()).isEqualTo(McpSchema.ErrorCodes.METHOD_NOT_FOUND);
+        // Valid JSON that is not an object is no message either; a notification gets no answer.
+        assertThat(answers.get(3).path("id").isNull()).isTrue();
+        assertThat(answers.get(3).path("error").path("code").asInt()).isEqualTo(-32700);
+        assertThat(answers.get(4).path("id").asString()).isEqualTo("req-7");
+        assertThat(answers.get(4).path("error").path("code").asInt()).isEqualTo(McpSchema.ErrorCodes.METHOD_NOT_FOUND);
     }
 
     @Test
     void aLineTheFilterDropsNeverReachesTheSession() throws Exception {
         var in = input("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"dropped\"}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"kept\"}\n");
-        var answers = run(in, 1_000, line -> line.contains("dropped") ? null : line);
+        var answers = run(in, 1_000, message -> "dropped".equals(message.path("method").asString(null)) ? null : message);
         assertThat(answers).extracting(a -> a.path("id").asInt()).containsExactly(2);
     }
 
     /** Runs the transport over {@code in} until its end and returns what it wrote, one JSON per line. */
-    private static List<JsonNode> run(InputStream in, int maxLine, java.util.function.UnaryOperator<String> filter)
+    private static List<JsonNode> run(InputStream in, int maxLine, java.util.function.UnaryOperator<tools.jackson.databind.node.ObjectNode> filter)
             throws InterruptedException {
         var out = new ByteArrayOutputStream();
         var transport = new StdioTransport(McpJsonDefaults.getMapper(), in, out, filter, maxLine);
