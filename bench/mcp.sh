@@ -12,7 +12,8 @@
 # Environment: DURATION (10, seconds), WARMUP (20, same load, not counted: the JVM compiles its hot
 # paths meanwhile), CONCURRENCY ("1 8"), ROUNDS (1: with more, the targets take turns that many
 # times per level and the figures add up), TARGETS (all four, comma-separated), KEEP_SCRATCH=1
-# (keep the temp dirs and the servers' logs). WARDEN_JAVA_OPTS reaches both Wardens.
+# (keep the temp dirs and the servers' logs), PCTS=1 (also print p80 to p99.9 per target and level).
+# WARDEN_JAVA_OPTS reaches both Wardens.
 #
 # The client keeps c calls in flight on one connection per target and checks every answer (no
 # isError, exactly the 4 KiB); a refusal stops the run. Afterwards each Warden's audit trail must

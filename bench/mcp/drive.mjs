@@ -187,6 +187,10 @@ function summarize(name, c, parts) {
   const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
   const seconds = parts.reduce((s, p) => s + p.elapsedMs, 0) / 1000;
   const calls = latencies.length;
+  if (process.env.PCTS) {
+    const tail = [50, 80, 90, 95, 97, 98, 99, 99.5, 99.9].map((q) => `p${q}=${percentile(latencies, q).toFixed(3)}`);
+    console.error(`PCTS ${name} c=${c} ${tail.join(" ")}`);
+  }
   const serverCpu = parts.some((p) => p.serverCpuMs == null) ? null : parts.reduce((s, p) => s + p.serverCpuMs, 0);
   const clientCpu = parts.reduce((s, p) => s + p.clientCpuMs, 0);
   return {
