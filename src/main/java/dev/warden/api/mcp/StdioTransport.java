@@ -38,8 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * writes it too before it lets go. A lone call's answer so leaves on the thread that made it,
  * without waking another; under load many answers share a write. One reader
  * thread parses each line once, passes it through {@code filter} (a message it maps to null is
- * dropped) and hands the message to the session, which runs tool calls on its own threads, so a slow call holds up
- * neither reading nor other answers. The end of the input ends the session, once the requests
+ * dropped) and hands the message to the session, which runs tool calls on its own threads, so a
+ * slow call holds up neither reading nor other answers. The end of the input ends the session, once the requests
  * already read are answered (for up to {@link #DRAIN}): a client may write its requests and close
  * its end at once, as a shell pipeline does, and still expects the answers.
  */
