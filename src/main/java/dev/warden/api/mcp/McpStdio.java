@@ -20,7 +20,9 @@ public final class McpStdio implements AutoCloseable {
     public McpStdio(McpFront front, Principal principal, ToolNames naming, InputStream in, OutputStream out) {
         this.transport = new StdioTransport(McpJsonDefaults.getMapper(), in, out,
                 message -> front.inbound(message, "stdio", principal));
-        this.server = front.build(McpServer.sync(transport), context -> principal, context -> naming);
+        // Handlers run on the transport's thread that read the call (see StdioTransport), not on
+        // the SDK's thread pool: one thread hand-off less per call.
+        this.server = front.build(McpServer.sync(transport).immediateExecution(true), context -> principal, context -> naming);
     }
 
     /** Blocks until the client closes the input stream (it ended the session). */

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -36,10 +38,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Here each sender serializes its own message and queues the bytes, which never fails and never
  * spins, then writes what has gathered and flushes once, unless another sender is writing: that one
  * writes it too before it lets go. A lone call's answer so leaves on the thread that made it,
- * without waking another; under load many answers share a write. One reader
- * thread parses each line once, passes it through {@code filter} (a message it maps to null is
- * dropped) and hands the message to the session, which runs tool calls on its own threads, so a
- * slow call holds up neither reading nor other answers. The end of the input ends the session, once the requests
+ * without waking another; under load many answers share a write. One thread at a time reads: it
+ * parses each line once, passes it through {@code filter} (a message it maps to null is dropped)
+ * and hands the message to the session. A tool call it runs itself, after handing reading on to
+ * another thread, so a slow call holds up neither reading nor other answers; the session must
+ * therefore run handlers on the thread that hands it the message (the SDK's
+ * {@code immediateExecution}). The end of the input ends the session, once the requests
  * already read are answered (for up to {@link #DRAIN}): a client may write its requests and close
  * its end at once, as a shell pipeline does, and still expects the answers.
  */
@@ -61,7 +65,12 @@ final class StdioTransport implements McpServerTransportProvider {
     // Held by the one sender writing to `out`; the others leave their lines in `outbound` to it.
     private final ReentrantLock writing = new ReentrantLock();
     private final CountDownLatch ended = new CountDownLatch(1);
-    private final Thread reader;
+    // Whoever reads a tool call runs it and hands reading on to another of these. Platform threads:
+    // a call blocks in native code (SQLite's fsync), which would hold a virtual thread's carrier.
+    private final ExecutorService readers =
+            Executors.newCachedThreadPool(Thread.ofPlatform().name("mcp-stdio-", 0).daemon(true).factory());
+    // Used by one reader at a time; handing reading on (an executor submit) orders the uses.
+    private final LineReader lines;
     private volatile McpServerSession session;
     private volatile boolean closed;
     private final Object owedLock = new Object();
@@ -79,13 +88,13 @@ final class StdioTransport implements McpServerTransportProvider {
         this.in = in;
         this.out = new BufferedOutputStream(out, 64 * 1024);
         this.filter = filter;
-        this.reader = Thread.ofPlatform().name("mcp-stdio-in").daemon(true).unstarted(this::read);
+        this.lines = new LineReader(in, maxLineBytes);
     }
 
     @Override
     public void setSessionFactory(McpServerSession.Factory factory) {
         session = factory.create(new SessionTransport());
-        reader.start();
+        readers.execute(this::read);
     }
 
     /** Blocks until the input has ended (the client is gone) or the output broke. */
@@ -127,7 +136,7 @@ final class StdioTransport implements McpServerTransportProvider {
     }
 
     private void read() {
-        var lines = new LineReader(in, maxLineBytes);
+        boolean handedOn = false;
         try {
             for (var line = lines.next(); line != null; line = lines.next()) {
                 if (line == LineReader.TOO_LONG) {
@@ -139,7 +148,18 @@ final class StdioTransport implements McpServerTransportProvider {
                 var message = parse(line);
                 if (message == null) continue;
                 var passed = filter.apply(message);
-                if (passed != null) dispatch(passed);
+                if (passed == null) continue;
+                if (isToolCall(passed)) {
+                    // This thread runs the call (the session runs handlers on the thread that hands
+                    // it the message) and another reads on: a lone call so goes from its request to
+                    // its answer without waiting for a thread to wake, and a call that waits on the
+                    // client (elicitation) or is cancelled still has a reader.
+                    handedOn = true;
+                    readers.execute(this::read);
+                    dispatch(passed);
+                    return;
+                }
+                dispatch(passed);
             }
             awaitAnswers();
         } catch (IOException e) {
@@ -147,10 +167,17 @@ final class StdioTransport implements McpServerTransportProvider {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            var current = session;
-            if (current != null) current.close();
-            ended.countDown();
+            if (!handedOn) {
+                var current = session;
+                if (current != null) current.close();
+                ended.countDown();
+                readers.shutdown();
+            }
         }
+    }
+
+    private static boolean isToolCall(ObjectNode message) {
+        return message.has("id") && "tools/call".equals(message.path("method").asString(null));
     }
 
     /** The line as a JSON object, or null (and an error answered) when it is none. */
