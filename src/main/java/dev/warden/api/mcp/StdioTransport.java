@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -53,6 +55,8 @@ final class StdioTransport implements McpServerTransportProvider {
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
     private static final int JSON_RPC_PARSE_ERROR = -32700;
     private static final int JSON_RPC_INVALID_REQUEST = -32600;
+    /** In JSON-RPC's range for server errors. */
+    static final int JSON_RPC_SERVER_BUSY = -32000;
     /** How long the end of the input waits for answers still owed; a client that is gone cannot wait forever. */
     static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -65,10 +69,12 @@ final class StdioTransport implements McpServerTransportProvider {
     // Held by the one sender writing to `out`; the others leave their lines in `outbound` to it.
     private final ReentrantLock writing = new ReentrantLock();
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** Most threads at once: tool calls in flight plus the one reading. */
+    static final int MAX_THREADS = 64;
     // Whoever reads a tool call runs it and hands reading on to another of these. Platform threads:
     // a call blocks in native code (SQLite's fsync), which would hold a virtual thread's carrier.
-    private final ExecutorService readers =
-            Executors.newCachedThreadPool(Thread.ofPlatform().name("mcp-stdio-", 0).daemon(true).factory());
+    // No queue: with every thread busy a new call is refused at once, and reading goes on.
+    private final ThreadPoolExecutor readers;
     // Used by one reader at a time; handing reading on (an executor submit) orders the uses.
     private final LineReader lines;
     private volatile McpServerSession session;
@@ -78,11 +84,13 @@ final class StdioTransport implements McpServerTransportProvider {
     private int owed;
 
     StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<ObjectNode> filter) {
-        this(mapper, in, out, filter, MAX_LINE_BYTES);
+        this(mapper, in, out, filter, MAX_LINE_BYTES, MAX_THREADS);
     }
 
     StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<ObjectNode> filter,
-                   int maxLineBytes) {
+                   int maxLineBytes, int maxThreads) {
+        this.readers = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Thread.ofPlatform().name("mcp-stdio-", 0).daemon(true).factory());
         this.mapper = mapper;
         this.maxLineBytes = maxLineBytes;
         this.in = in;
@@ -154,8 +162,13 @@ final class StdioTransport implements McpServerTransportProvider {
                     // it the message) and another reads on: a lone call so goes from its request to
                     // its answer without waiting for a thread to wake, and a call that waits on the
                     // client (elicitation) or is cancelled still has a reader.
+                    try {
+                        readers.execute(this::read);
+                    } catch (RejectedExecutionException e) {
+                        busy(passed.get("id"));
+                        continue;
+                    }
                     handedOn = true;
-                    readers.execute(this::read);
                     dispatch(passed);
                     return;
                 }
@@ -251,9 +264,20 @@ final class StdioTransport implements McpServerTransportProvider {
 
     /** An error that cannot name its request (JSON-RPC's id null), for a line that was unreadable. */
     private void error(int code, String message) {
+        answerError(null, code, message);
+    }
+
+    /** A tool call refused because every thread is running one: the client sent more than it waits for. */
+    private void busy(JsonNode id) {
+        log.warn("refused a tool call: {} calls are in flight", readers.getMaximumPoolSize() - 1);
+        answerError(id, JSON_RPC_SERVER_BUSY, "Too many tool calls in flight (" + (readers.getMaximumPoolSize() - 1)
+                + "); wait for some to be answered, then send this one again.");
+    }
+
+    private void answerError(JsonNode id, int code, String message) {
         var body = Json.object();
         body.put("jsonrpc", McpSchema.JSONRPC_VERSION);
-        body.putNull("id");
+        if (id == null) body.putNull("id"); else body.set("id", id);
         body.putObject("error").put("code", code).put("message", message);
         outbound.add(Json.write(body).getBytes(StandardCharsets.UTF_8));
         // Not on this thread: a client that does not read its answers must not stop this one reading.

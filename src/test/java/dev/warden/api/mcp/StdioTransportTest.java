@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.json.Json;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpRequestHandler;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
@@ -110,11 +111,60 @@ class StdioTransportTest {
         assertThat(answers).extracting(a -> a.path("id").asInt()).containsExactly(2);
     }
 
+    @Test
+    void aToolCallBeyondTheThreadLimitIsRefusedAtOnceWithItsIdAndTheRestAreAnswered() throws Exception {
+        var input = new PipedInputStream();
+        var client = new PipedOutputStream(input);
+        var out = new ByteArrayOutputStream();
+        // Three threads: one reads, two run calls, which wait until released.
+        var transport = new StdioTransport(McpJsonDefaults.getMapper(), input, out, message -> message, 1_000, 3);
+        var running = new CountDownLatch(2);
+        var release = new CountDownLatch(1);
+        McpRequestHandler<Object> blocking = (exchange, params) -> Mono.fromCallable(() -> {
+            running.countDown();
+            release.await();
+            return Map.of("done", true);
+        });
+        transport.setSessionFactory(t -> new McpServerSession("test", Duration.ofSeconds(30), t,
+                request -> Mono.just(new McpSchema.InitializeResult(request.protocolVersion(),
+                        McpSchema.ServerCapabilities.builder().tools(false).build(), new McpSchema.Implementation("test", "1"), null)),
+                Map.of("tools/call", blocking), Map.of()));
+        // The session runs handlers only once initialized.
+        client.write(("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").getBytes(StandardCharsets.UTF_8));
+        for (int id = 1; id <= 4; id++) {
+            client.write(("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            client.flush();
+            if (id == 2) assertThat(running.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("two calls run; written: %s", out).isTrue();
+        }
+        // The reader is not held up by the two calls in flight: the others are refused while they run.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (out.toString(StandardCharsets.UTF_8).split("-32000", -1).length < 3 && System.nanoTime() < deadline) Thread.sleep(10);
+        release.countDown();
+        client.close();
+        transport.awaitEnd();
+
+        var answers = new java.util.HashMap<Integer, JsonNode>();
+        for (var line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            var answer = Json.parse(line);
+            answers.put(answer.path("id").asInt(), answer);
+        }
+        assertThat(answers).containsOnlyKeys(0, 1, 2, 3, 4);
+        assertThat(answers.get(1).path("result").path("done").asBoolean()).isTrue();
+        assertThat(answers.get(2).path("result").path("done").asBoolean()).isTrue();
+        for (int id : new int[] {3, 4}) {
+            assertThat(answers.get(id).path("error").path("code").asInt()).isEqualTo(StdioTransport.JSON_RPC_SERVER_BUSY);
+            assertThat(answers.get(id).path("error").path("message").asString()).contains("Too many tool calls in flight (2)");
+        }
+    }
+
     /** Runs the transport over {@code in} until its end and returns what it wrote, one JSON per line. */
     private static List<JsonNode> run(InputStream in, int maxLine, java.util.function.UnaryOperator<tools.jackson.databind.node.ObjectNode> filter)
             throws InterruptedException {
         var out = new ByteArrayOutputStream();
-        var transport = new StdioTransport(McpJsonDefaults.getMapper(), in, out, filter, maxLine);
+        var transport = new StdioTransport(McpJsonDefaults.getMapper(), in, out, filter, maxLine, StdioTransport.MAX_THREADS);
         transport.setSessionFactory(StdioTransportTest::session);
         transport.awaitEnd();
         var answers = new ArrayList<JsonNode>();
