@@ -7,20 +7,17 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +34,18 @@ import tools.jackson.databind.node.ObjectNode;
  * message"). The call has then run and been audited, but its caller never hears back; on two cores
  * under load, a client keeping eight calls in flight met this within seconds.
  *
- * <p>Here each sender serializes its own message and queues the bytes, which never fails and never
- * spins, then writes what has gathered and flushes once, unless another sender is writing: that one
- * writes it too before it lets go. A lone call's answer so leaves on the thread that made it,
- * without waking another; under load many answers share a write. One thread at a time reads: it
- * parses each line once, passes it through {@code filter} (a message it maps to null is dropped)
- * and hands the message to the session. A tool call it runs itself, after handing reading on to
- * another thread, so a slow call holds up neither reading nor other answers; the session must
- * therefore run handlers on the thread that hands it the message (the SDK's
- * {@code immediateExecution}). The end of the input ends the session, once the requests
- * already read are answered (for up to {@link #DRAIN}): a client may write its requests and close
- * its end at once, as a shell pipeline does, and still expects the answers.
+ * <p>Here each sender serializes its own message and hands the bytes to a {@link LineWriter},
+ * which never fails and never spins. One thread at a time reads: it parses each line once, passes
+ * it through {@code filter} (a message it maps to null is dropped) and hands the message to the
+ * session. A tool call it runs itself, after handing reading on to another thread, so a slow call
+ * holds up neither reading nor other answers; the session must therefore run handlers on the
+ * thread that hands it the message (the SDK's {@code immediateExecution}).
+ *
+ * <p>At most {@code maxCalls} calls run at once. Later ones wait, in order, for one to finish while
+ * reading goes on, since an elicitation's answer or a cancellation must still get through; only a
+ * call beyond {@code maxWaiting} waiting is refused. The end of the input ends the session, once
+ * the requests already read are answered (for up to {@link #DRAIN}): a client may write its
+ * requests and close its end at once, as a shell pipeline does, and still expects the answers.
  */
 final class StdioTransport implements McpServerTransportProvider {
     private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
@@ -62,19 +60,23 @@ final class StdioTransport implements McpServerTransportProvider {
 
     private final McpJsonMapper mapper;
     private final InputStream in;
-    private final OutputStream out;
     private final UnaryOperator<ObjectNode> filter;
     private final int maxLineBytes;
-    private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
-    // Held by the one sender writing to `out`; the others leave their lines in `outbound` to it.
-    private final ReentrantLock writing = new ReentrantLock();
+    private final LineWriter lineWriter;
     private final CountDownLatch ended = new CountDownLatch(1);
-    /** Most threads at once: tool calls in flight plus the one reading. */
-    static final int MAX_THREADS = 64;
+    /** Most tool calls running at once. */
+    static final int MAX_CALLS = 64;
+    /** Most tool calls waiting for one of {@link #MAX_CALLS} to finish; a call beyond is refused. */
+    static final int MAX_WAITING = 1_024;
     // Whoever reads a tool call runs it and hands reading on to another of these. Platform threads:
     // a call blocks in native code (SQLite's fsync), which would hold a virtual thread's carrier.
-    // No queue: with every thread busy a new call is refused at once, and reading goes on.
+    // No bound here: `slots` bounds the threads, to the reader plus 2 × maxCalls at the very most
+    // (a thread that has given back its slot may not have returned to the pool yet).
     private final ThreadPoolExecutor readers;
+    /** One permit per call that may run now. */
+    private final Semaphore slots;
+    /** Tool calls read while every slot was taken, in the order read; their answers are already owed. */
+    private final LinkedBlockingQueue<ObjectNode> waiting;
     // Used by one reader at a time; handing reading on (an executor submit) orders the uses.
     private final LineReader lines;
     private volatile McpServerSession session;
@@ -84,17 +86,19 @@ final class StdioTransport implements McpServerTransportProvider {
     private int owed;
 
     StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<ObjectNode> filter) {
-        this(mapper, in, out, filter, MAX_LINE_BYTES, MAX_THREADS);
+        this(mapper, in, out, filter, MAX_LINE_BYTES, MAX_CALLS, MAX_WAITING);
     }
 
     StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out, UnaryOperator<ObjectNode> filter,
-                   int maxLineBytes, int maxThreads) {
-        this.readers = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                   int maxLineBytes, int maxCalls, int maxWaiting) {
+        this.readers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Thread.ofPlatform().name("mcp-stdio-", 0).daemon(true).factory());
+        this.slots = new Semaphore(maxCalls);
+        this.waiting = new LinkedBlockingQueue<>(maxWaiting);
         this.mapper = mapper;
         this.maxLineBytes = maxLineBytes;
         this.in = in;
-        this.out = new BufferedOutputStream(out, 64 * 1024);
+        this.lineWriter = new LineWriter(out, this::outputBroke);
         this.filter = filter;
         this.lines = new LineReader(in, maxLineBytes);
     }
@@ -136,10 +140,16 @@ final class StdioTransport implements McpServerTransportProvider {
         if (closed) return;
         closed = true;
         try {
-            Thread.ofVirtual().name("mcp-stdio-last-write").start(this::writeLast).join(TimeUnit.SECONDS.toMillis(5));
+            Thread.ofVirtual().name("mcp-stdio-last-write").start(lineWriter::drain).join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ended.countDown();
+    }
+
+    private void outputBroke(IOException e) {
+        if (!closed) log.warn("writing stdout failed; ending the session: {}", e.getMessage());
+        closed = true;
         ended.countDown();
     }
 
@@ -155,24 +165,30 @@ final class StdioTransport implements McpServerTransportProvider {
                 if (line.isBlank()) continue;
                 var message = parse(line);
                 if (message == null) continue;
+                if (dropWaiting(message)) continue;
                 var passed = filter.apply(message);
                 if (passed == null) continue;
-                if (isToolCall(passed)) {
+                if (!isToolCall(passed)) {
+                    dispatch(passed, false);
+                    continue;
+                }
+                if (waiting.isEmpty() && slots.tryAcquire()) {
                     // This thread runs the call (the session runs handlers on the thread that hands
                     // it the message) and another reads on: a lone call so goes from its request to
                     // its answer without waiting for a thread to wake, and a call that waits on the
                     // client (elicitation) or is cancelled still has a reader.
-                    try {
-                        readers.execute(this::read);
-                    } catch (RejectedExecutionException e) {
-                        busy(passed.get("id"));
-                        continue;
-                    }
+                    readers.execute(this::read);
                     handedOn = true;
-                    dispatch(passed);
+                    runCalls(passed);
                     return;
                 }
-                dispatch(passed);
+                if (!waiting.offer(passed)) {
+                    busy(passed.get("id"));
+                    continue;
+                }
+                owe();
+                // A slot given back between the check above and the offer: nobody else would look.
+                if (slots.tryAcquire()) readers.execute(() -> runCalls(null));
             }
             awaitAnswers();
         } catch (IOException e) {
@@ -193,6 +209,32 @@ final class StdioTransport implements McpServerTransportProvider {
         return message.has("id") && "tools/call".equals(message.path("method").asString(null));
     }
 
+    /**
+     * With a slot held: runs {@code first} (unless null), then the waiting calls, and gives the
+     * slot back. The look after giving it back catches a call queued meanwhile: its reader found
+     * no slot and left the call to whoever gives one back.
+     */
+    private void runCalls(ObjectNode first) {
+        if (first != null) dispatch(first, false);
+        do {
+            for (var next = waiting.poll(); next != null; next = waiting.poll()) dispatch(next, true);
+            slots.release();
+        } while (!waiting.isEmpty() && slots.tryAcquire());
+    }
+
+    /**
+     * Whether {@code message} cancels a call still waiting, which is then dropped: it never runs
+     * and, as MCP asks of a cancelled request, gets no answer. A cancellation of a running call
+     * goes on to {@code filter}, which stops it.
+     */
+    private boolean dropWaiting(ObjectNode message) {
+        if (waiting.isEmpty() || !"notifications/cancelled".equals(message.path("method").asString(null))) return false;
+        var requestId = message.path("params").get("requestId");
+        if (requestId == null || !waiting.removeIf(call -> requestId.equals(call.get("id")))) return false;
+        answered();
+        return true;
+    }
+
     /** The line as a JSON object, or null (and an error answered) when it is none. */
     private ObjectNode parse(String line) {
         try {
@@ -205,22 +247,25 @@ final class StdioTransport implements McpServerTransportProvider {
         return null;
     }
 
-    private void dispatch(ObjectNode node) {
+    /** Hands {@code node} to the session; {@code owedAlready}: a waiting call, counted in {@link #owed} when queued. */
+    private void dispatch(ObjectNode node, boolean owedAlready) {
         McpSchema.JSONRPCMessage message;
         try {
             message = message(node);
         } catch (IOException | IllegalArgumentException e) {
             log.warn("an inbound line is not a JSON-RPC message: {}", e.getMessage());
             error(JSON_RPC_PARSE_ERROR, "Parse error: not a JSON-RPC message");
+            if (owedAlready) answered();
             return;
         }
-        if (message instanceof McpSchema.JSONRPCRequest) {
-            synchronized (owedLock) {
-                owed++;
-            }
+        if (message instanceof McpSchema.JSONRPCRequest && !owedAlready) owe();
+        // The session runs the handler on this thread (immediateExecution) before this returns.
+        try {
+            session.handle(message).subscribe(null, e -> log.warn("handling an inbound message failed", e));
+        } catch (RuntimeException e) {
+            // Never out of here: a call's thread that threw would not give back its slot.
+            log.error("handling an inbound message failed", e);
         }
-        // Requests run on the session's own threads; this thread goes straight back to reading.
-        session.handle(message).subscribe(null, e -> log.warn("handling an inbound message failed", e));
     }
 
     /**
@@ -238,6 +283,12 @@ final class StdioTransport implements McpServerTransportProvider {
                     params == null || params.isNull() ? null : Json.MAPPER.treeToValue(params, Object.class));
         }
         return McpSchema.deserializeJsonRpcMessage(mapper, Json.write(node));
+    }
+
+    private void owe() {
+        synchronized (owedLock) {
+            owed++;
+        }
     }
 
     private void answered() {
@@ -267,11 +318,12 @@ final class StdioTransport implements McpServerTransportProvider {
         answerError(null, code, message);
     }
 
-    /** A tool call refused because every thread is running one: the client sent more than it waits for. */
+    /** A tool call refused because as many as may wait already do: the client sent far more than it waits for. */
     private void busy(JsonNode id) {
-        log.warn("refused a tool call: {} calls are in flight", readers.getMaximumPoolSize() - 1);
-        answerError(id, JSON_RPC_SERVER_BUSY, "Too many tool calls in flight (" + (readers.getMaximumPoolSize() - 1)
-                + "); wait for some to be answered, then send this one again.");
+        int queued = waiting.size();
+        log.warn("refused a tool call: {} calls are waiting to run", queued);
+        answerError(id, JSON_RPC_SERVER_BUSY, "Too many tool calls in flight (" + queued
+                + " waiting to run); wait for some to be answered, then send this one again.");
     }
 
     private void answerError(JsonNode id, int code, String message) {
@@ -279,50 +331,8 @@ final class StdioTransport implements McpServerTransportProvider {
         body.put("jsonrpc", McpSchema.JSONRPC_VERSION);
         if (id == null) body.putNull("id"); else body.set("id", id);
         body.putObject("error").put("code", code).put("message", message);
-        outbound.add(Json.write(body).getBytes(StandardCharsets.UTF_8));
-        // Not on this thread: a client that does not read its answers must not stop this one reading.
-        Thread.startVirtualThread(this::writeQueued);
-    }
-
-    /**
-     * Writes every queued line and flushes once, unless another thread is writing. The check after
-     * letting go catches a line queued while this thread was finishing: its sender found the lock
-     * taken and left the line to this one.
-     */
-    private void writeQueued() {
-        while (!outbound.isEmpty() && writing.tryLock()) {
-            try {
-                writeAll();
-            } finally {
-                writing.unlock();
-            }
-        }
-    }
-
-    /** At the end: waits for a sender still writing, then writes what is left. */
-    private void writeLast() {
-        writing.lock();
-        try {
-            writeAll();
-        } finally {
-            writing.unlock();
-        }
-    }
-
-    // Only with `writing` held.
-    private void writeAll() {
-        try {
-            for (var line = outbound.poll(); line != null; line = outbound.poll()) {
-                out.write(line);
-                out.write('\n');
-            }
-            out.flush();
-        } catch (IOException e) {
-            if (!closed) log.warn("writing stdout failed; ending the session: {}", e.getMessage());
-            closed = true;
-            outbound.clear();
-            ended.countDown();
-        }
+        // Not written on this thread: a client that does not read its answers must not stop this one reading.
+        lineWriter.sendLater(Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     /** One message as one line: compact JSON has no line breaks but, to be sure, any is made a space. */
@@ -341,8 +351,7 @@ final class StdioTransport implements McpServerTransportProvider {
             return Mono.fromCallable(() -> {
                 try {
                     if (closed) throw new IllegalStateException("The stdio transport is closed");
-                    outbound.add(line(message));
-                    writeQueued();
+                    lineWriter.send(line(message));
                     return null;
                 } finally {
                     // An answer to a client's request (server-sent requests and notifications owe nothing).

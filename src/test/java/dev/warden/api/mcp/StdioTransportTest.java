@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -112,59 +113,125 @@ class StdioTransportTest {
     }
 
     @Test
-    void aToolCallBeyondTheThreadLimitIsRefusedAtOnceWithItsIdAndTheRestAreAnswered() throws Exception {
+    void callsBeyondTheRunningLimitWaitInOrderAndOnlyThoseBeyondTheWaitingLimitAreRefused() throws Exception {
         var input = new PipedInputStream();
         var client = new PipedOutputStream(input);
         var out = new ByteArrayOutputStream();
-        // Three threads: one reads, two run calls, which wait until released.
-        var transport = new StdioTransport(McpJsonDefaults.getMapper(), input, out, message -> message, 1_000, 3);
-        var running = new CountDownLatch(2);
-        var release = new CountDownLatch(1);
-        McpRequestHandler<Object> blocking = (exchange, params) -> Mono.fromCallable(() -> {
-            running.countDown();
-            release.await();
-            return Map.of("done", true);
-        });
-        transport.setSessionFactory(t -> new McpServerSession("test", Duration.ofSeconds(30), t,
-                request -> Mono.just(new McpSchema.InitializeResult(request.protocolVersion(),
-                        McpSchema.ServerCapabilities.builder().tools(false).build(), new McpSchema.Implementation("test", "1"), null)),
-                Map.of("tools/call", blocking), Map.of()));
-        // The session runs handlers only once initialized.
-        client.write(("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n"
-                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").getBytes(StandardCharsets.UTF_8));
+        // Two calls may run and one wait; the two running hold until released.
+        var transport = new StdioTransport(McpJsonDefaults.getMapper(), input, out, message -> message, 1_000, 2, 1);
+        var blocked = new Blocking(2);
+        transport.setSessionFactory(t -> blocked.session(t));
+        blocked.initialize(client);
         for (int id = 1; id <= 4; id++) {
-            client.write(("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            client.flush();
-            if (id == 2) assertThat(running.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("two calls run; written: %s", out).isTrue();
+            blocked.call(client, id);
+            if (id == 2) assertThat(blocked.running.await(10, TimeUnit.SECONDS)).as("two calls run; written: %s", out).isTrue();
         }
-        // The reader is not held up by the two calls in flight: the others are refused while they run.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (out.toString(StandardCharsets.UTF_8).split("-32000", -1).length < 3 && System.nanoTime() < deadline) Thread.sleep(10);
-        release.countDown();
+        // The reader is not held up by the calls running: the fourth is refused while they run.
+        awaitText(out, "-32000", 1);
+        assertThat(blocked.ran).containsExactly(1, 2);
+        blocked.release.countDown();
         client.close();
         transport.awaitEnd();
 
+        var answers = answersById(out);
+        assertThat(answers).containsOnlyKeys(0, 1, 2, 3, 4);
+        for (int id : new int[] {1, 2, 3}) assertThat(answers.get(id).path("result").path("done").asInt()).isEqualTo(id);
+        assertThat(blocked.ran).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(answers.get(4).path("error").path("code").asInt()).isEqualTo(StdioTransport.JSON_RPC_SERVER_BUSY);
+        assertThat(answers.get(4).path("error").path("message").asString()).contains("Too many tool calls in flight (1 waiting");
+    }
+
+    @Test
+    void aWaitingCallThatIsCancelledNeverRunsAndIsNotAnswered() throws Exception {
+        var input = new PipedInputStream();
+        var client = new PipedOutputStream(input);
+        var out = new ByteArrayOutputStream();
+        var transport = new StdioTransport(McpJsonDefaults.getMapper(), input, out, message -> message, 1_000, 1, 10);
+        var blocked = new Blocking(1);
+        transport.setSessionFactory(t -> blocked.session(t));
+        blocked.initialize(client);
+        blocked.call(client, 1);
+        assertThat(blocked.running.await(10, TimeUnit.SECONDS)).isTrue();
+        blocked.call(client, 2);
+        blocked.call(client, 3);
+        client.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":2}}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        // A ping is answered by the reader: once it is, the cancellation before it has been read.
+        client.write("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+        client.flush();
+        awaitText(out, "\"id\":9", 1);
+        blocked.release.countDown();
+        client.close();
+        transport.awaitEnd();
+
+        var answers = answersById(out);
+        assertThat(answers).containsOnlyKeys(0, 1, 3, 9);
+        assertThat(blocked.ran).containsExactly(1, 3);
+    }
+
+    /** A session whose tool calls record their id, and the first {@code hold} of them wait for {@link #release}. */
+    private static final class Blocking {
+        final CountDownLatch running;
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Integer> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Blocking(int hold) {
+            running = new CountDownLatch(hold);
+        }
+
+        McpServerSession session(McpServerTransport transport) {
+            McpRequestHandler<Object> handler = (exchange, params) -> Mono.fromCallable(() -> {
+                int id = ((Number) ((Map<?, ?>) ((Map<?, ?>) params).get("arguments")).get("id")).intValue();
+                ran.add(id);
+                if (running.getCount() > 0) {
+                    running.countDown();
+                    release.await();
+                }
+                return Map.of("done", id);
+            });
+            return new McpServerSession("test", Duration.ofSeconds(30), transport,
+                    request -> Mono.just(new McpSchema.InitializeResult(request.protocolVersion(),
+                            McpSchema.ServerCapabilities.builder().tools(false).build(), new McpSchema.Implementation("test", "1"), null)),
+                    Map.of("tools/call", handler), Map.of());
+        }
+
+        /** The session runs handlers only once initialized. */
+        void initialize(PipedOutputStream client) throws java.io.IOException {
+            client.write(("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n"
+                    + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        void call(PipedOutputStream client, int id) throws java.io.IOException {
+            client.write(("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"id\":"
+                    + id + "}}}\n").getBytes(StandardCharsets.UTF_8));
+            client.flush();
+        }
+    }
+
+    /** Waits (up to 10 s) until {@code out} holds {@code text} {@code times} times. */
+    private static void awaitText(ByteArrayOutputStream out, String text, int times) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (out.toString(StandardCharsets.UTF_8).split(java.util.regex.Pattern.quote(text), -1).length <= times) {
+            assertThat(System.nanoTime()).as("%s written %d times; written: %s", text, times, out).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private static Map<Integer, JsonNode> answersById(ByteArrayOutputStream out) {
         var answers = new java.util.HashMap<Integer, JsonNode>();
         for (var line : out.toString(StandardCharsets.UTF_8).split("\n")) {
             var answer = Json.parse(line);
-            answers.put(answer.path("id").asInt(), answer);
+            assertThat(answers.put(answer.path("id").asInt(), answer)).as("answered twice: %s", line).isNull();
         }
-        assertThat(answers).containsOnlyKeys(0, 1, 2, 3, 4);
-        assertThat(answers.get(1).path("result").path("done").asBoolean()).isTrue();
-        assertThat(answers.get(2).path("result").path("done").asBoolean()).isTrue();
-        for (int id : new int[] {3, 4}) {
-            assertThat(answers.get(id).path("error").path("code").asInt()).isEqualTo(StdioTransport.JSON_RPC_SERVER_BUSY);
-            assertThat(answers.get(id).path("error").path("message").asString()).contains("Too many tool calls in flight (2)");
-        }
+        return answers;
     }
 
     /** Runs the transport over {@code in} until its end and returns what it wrote, one JSON per line. */
     private static List<JsonNode> run(InputStream in, int maxLine, java.util.function.UnaryOperator<tools.jackson.databind.node.ObjectNode> filter)
             throws InterruptedException {
         var out = new ByteArrayOutputStream();
-        var transport = new StdioTransport(McpJsonDefaults.getMapper(), in, out, filter, maxLine, StdioTransport.MAX_THREADS);
+        var transport = new StdioTransport(McpJsonDefaults.getMapper(), in, out, filter, maxLine, StdioTransport.MAX_CALLS, StdioTransport.MAX_WAITING);
         transport.setSessionFactory(StdioTransportTest::session);
         transport.awaitEnd();
         var answers = new ArrayList<JsonNode>();
