@@ -49,6 +49,8 @@ if [[ ",$TARGETS," == *",warden-http,"* ]]; then
   start_server
   echo "warden-http: pid $SERVER_PID on $BASE_URL, ready in ${READY_MS} ms"
 fi
+# A c=1 call cannot answer before its audit record is durable: what one durable write costs here.
+echo "disk under the data dir: $(node "$NODE_DIR/fsync.mjs" "$STDIO_DATA")"
 echo "load average before: $(loadavg)"
 status=0
 out="$(WARDEN_TOKEN="$WARDEN_TOKEN" node "$NODE_DIR/drive.mjs" --file "$FILE" --targets "$TARGETS" \
