@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import com.google.common.base.Suppliers;
 import oshi.SystemInfo;
@@ -32,6 +33,8 @@ public final class SystemProbe {
     /** Made on first use: OSHI loads JNA's native library, which a start that never asks should not pay for. */
     private final Supplier<SystemInfo> oshi = Suppliers.memoize(SystemInfo::new);
     private final Clock clock;
+    /** The monotonic time REUSE and the rates are measured in: System.nanoTime, or a test's own. */
+    private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     private Counters last;
     private ObjectNode cached;
@@ -42,7 +45,12 @@ public final class SystemProbe {
     private record Mount(String path, String type) {}
 
     public SystemProbe(Clock clock) {
+        this(clock, System::nanoTime);
+    }
+
+    SystemProbe(Clock clock, LongSupplier nanoTime) {
         this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     OperatingSystem os() {
@@ -95,7 +103,7 @@ public final class SystemProbe {
     public ObjectNode sample() {
         lock.lock();
         try {
-            long now = System.nanoTime();
+            long now = nanoTime.getAsLong();
             if (cached != null && now - cachedAt < REUSE.toNanos()) return cached.deepCopy();
             var before = last;
             if (before == null || now - before.nanos() > STALE.toNanos()) {
@@ -127,7 +135,7 @@ public final class SystemProbe {
         for (var nic : hardware.getNetworkIFs(true)) {
             nics.put(nic.getName(), new long[] {nic.getBytesRecv(), nic.getBytesSent(), nic.getPacketsRecv(), nic.getPacketsSent()});
         }
-        return new Counters(System.nanoTime(), cpu.getSystemCpuLoadTicks(), cpu.getProcessorCpuLoadTicks(), disks, nics);
+        return new Counters(nanoTime.getAsLong(), cpu.getSystemCpuLoadTicks(), cpu.getProcessorCpuLoadTicks(), disks, nics);
     }
 
     private ObjectNode render(Counters before, Counters after) {
