@@ -5,6 +5,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 const [mode, ...rest] = process.argv.slice(2);
 let transport, file, outside, doomed;
@@ -52,10 +55,16 @@ try {
   const replay = await client.callTool({ name: "confirm", arguments: { token } });
   report.replay = { isError: Boolean(replay.isError), code: replay._meta?.error?.code ?? null };
 
-  // Progress: passing onprogress makes the client send a progressToken with the call.
+  // Progress: passing onprogress makes the client send a progressToken with the call. Reports come
+  // about once a second while the command runs and stop when it ends, so a command of fixed length
+  // races them on a busy machine: this one runs until the second report has arrived (or 20 s have
+  // passed, and then the test fails on the count).
   const ticks = [];
-  const slow = await client.callTool({ name: "shell.exec", arguments: { command: "sleep 2.5; echo done" } },
-    undefined, { onprogress: (p) => ticks.push(p), timeout: 30000 });
+  const gate = join(mkdtempSync(join(tmpdir(), "warden-ts-check-")), "two-reports");
+  const untilGate = `i=0; until [ -e ${gate} ] || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done`;
+  const slow = await client.callTool({ name: "shell.exec", arguments: { command: `${untilGate}; echo done` } },
+    undefined, { onprogress: (p) => { if (ticks.push(p) >= 2) writeFileSync(gate, ""); }, timeout: 30000 });
+  rmSync(dirname(gate), { recursive: true, force: true });
   report.progress = { isError: Boolean(slow.isError), stdout: slow.structuredContent?.stdout ?? null,
     ticks: ticks.length, rising: ticks.length >= 2 && ticks[1].progress > ticks[0].progress };
 

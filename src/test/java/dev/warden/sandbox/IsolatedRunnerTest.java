@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,7 +108,9 @@ class IsolatedRunnerTest {
             assertThat(outside.exitCode()).as(outside.stderr().text()).isZero();
             assertThat(inside.exitCode()).isNotZero();
             assertThat(inside.stderr().text()).containsAnyOf("Network is unreachable", "Connection refused");
-            Thread.sleep(100);
+            // The outside connection was made; the acceptor counts it when it gets scheduled.
+            var until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (accepted.get() == 0 && System.nanoTime() < until) Thread.sleep(20);
             assertThat(accepted.get()).isEqualTo(1);
             server.close();
             acceptor.join(1000);
@@ -137,16 +140,25 @@ class IsolatedRunnerTest {
 
     @Test
     void theCpuQuotaSlowsABusyLoop() {
-        var loop = Command.script("i=0; while [ $i -lt 150000 ]; do i=$((i + 1)); done");
-        var free = fx.sandboxes().start(SandboxLevel.PROCESS, fx.spec(loop).withTimeout(Duration.ofSeconds(60))).await();
         fx = SandboxFixture.create(base.resolve("cpu"), SandboxSettings.defaults().withCgroup(new CgroupLimits(256L << 20, 64, 0.1)));
+        // The shell spins, so nothing but the CPU it is refused keeps its CPU time below the wall time
+        // of the loop. It prints both: wall milliseconds, then its user and system clock ticks.
+        var loop = Command.script("t0=$(date +%s%N); i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done; t1=$(date +%s%N); "
+                + "echo $(( (t1 - t0) / 1000000 )) $(cut -d' ' -f14,15 /proc/$$/stat) $(getconf CLK_TCK)");
 
         var limited = fx.sandboxes().start(SandboxLevel.ISOLATED, fx.spec(loop).withTimeout(Duration.ofSeconds(60))).await();
 
-        assertThat(limited.exitCode()).isZero();
+        assertThat(limited.exitCode()).as(limited.stderr().text()).isZero();
         assertThat(limited.enforced()).contains("cgroup_cpus=0.1");
-        // A tenth of a CPU: about ten times as long as with a whole one; three times leaves room for a busy machine.
-        assertThat(limited.durationMs()).as("free run took %d ms", free.durationMs()).isGreaterThan(3 * free.durationMs());
+        var numbers = Arrays.stream(limited.stdout().text().strip().split(" ")).mapToLong(Long::parseLong).toArray();
+        long wallMs = numbers[0];
+        long cpuMs = (numbers[1] + numbers[2]) * 1000 / numbers[3];
+        // Enough CPU that the ratio means something (a whole CPU spends far more on 200,000 rounds).
+        assertThat(cpuMs).as("CPU time of the loop").isGreaterThanOrEqualTo(50);
+        // A tenth of a CPU: about a tenth of the wall time. A free loop on an idle machine gets nearly all
+        // of it; a busy machine only lowers the share, and a third leaves room for tick rounding and the
+        // first period's allowance.
+        assertThat(cpuMs * 3).as("%d ms of CPU in %d ms", cpuMs, wallMs).isLessThan(wallMs);
     }
 
     @Test

@@ -168,7 +168,9 @@ class ProcessRunnerTest {
         var script = "sleep 1000 & echo $! > direct.pid; "
                 + "(sleep 1000 >/dev/null 2>&1 </dev/null & echo $! > detached.pid); "
                 + "trap '' TERM; sleep 30";
-        var result = runner.run(limits.spec(Command.script(script), dir).withTimeout(Duration.ofMillis(500)));
+        // Long enough for the shell to fork both and write their pids on a busy machine: a file not
+        // written before the timeout never will be. The sleeps outlast it anyway.
+        var result = runner.run(limits.spec(Command.script(script), dir).withTimeout(Duration.ofSeconds(3)));
 
         assertThat(result.timedOut()).isTrue();
         assertThat(Processes.gone(Processes.pidFrom(direct), 5_000)).as("background child").isTrue();

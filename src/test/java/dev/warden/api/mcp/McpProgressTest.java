@@ -7,6 +7,8 @@ import dev.warden.json.Json;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,15 +48,24 @@ class McpProgressTest {
     @Test
     void aCallWithAProgressTokenReceivesProgressWhileTheCommandRuns() {
         var progress = new CopyOnWriteArrayList<McpSchema.ProgressNotification>();
+        // Reports come about once a second while the command runs and stop when it ends, so a command
+        // of fixed length races them on a busy machine. This one runs until the second report has
+        // arrived (or 20 s have passed, and then the assertions below fail).
+        var gate = fx.root.resolve("two-reports");
+        Consumer<McpSchema.ProgressNotification> onProgress = p -> {
+            progress.add(p);
+            if (progress.size() >= 2) touch(gate);
+        };
         var transport = HttpClientStreamableHttpTransport.builder(fx.baseUrl()).endpoint(McpHttp.PATH)
                 .httpRequestCustomizer((request, method, uri, body, context) ->
                         request.header("Authorization", "Bearer " + McpFixture.ADMIN))
                 .build();
         try (var client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
-                .progressConsumer(progress::add).build()) {
+                .progressConsumer(onProgress).build()) {
             client.initialize();
             var result = client.callTool(McpSchema.CallToolRequest.builder("shell.exec")
-                    .arguments(Map.of("command", "sleep 3.5; echo done")).progressToken("tick").build());
+                    .arguments(Map.of("command", untilExists(gate.getFileName().toString()) + "; echo done"))
+                    .progressToken("tick").build());
             assertThat(result.isError()).isFalse();
             assertThat(Json.toTree(result.structuredContent()).path("stdout").asString()).isEqualTo("done\n");
             assertThat(progress).hasSizeGreaterThanOrEqualTo(2);
@@ -129,6 +141,19 @@ class McpProgressTest {
                         + big + "\"}}}"), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(Json.parse(response.body()).path("code").asString()).isEqualTo("body_too_large");
+    }
+
+    /** A shell loop that ends once {@code file} exists, or after at least 20 s without it. */
+    private static String untilExists(String file) {
+        return "i=0; until [ -e " + file + " ] || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done";
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.writeString(file, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String cancelled(String requestId) {
