@@ -19,7 +19,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +48,19 @@ class JobsCommandTest {
 
     record Run(int exit, String out, String err) {}
 
+    /**
+     * A job part that waits until the test creates {@code go} in the root (the job's directory): the
+     * test, not the clock, decides when the job moves on, so a slow machine cannot end it early.
+     */
+    private static final String WAIT_FOR_GATE = "while [ ! -e go ]; do sleep 0.1; done";
+
+    /** A command line running on a thread of its own, so the test can watch its stderr meanwhile. */
+    record Background(StringWriter err, Future<Run> run) {
+        Run result() throws Exception {
+            return run.get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @BeforeEach
     void open() throws Exception {
         data = Files.createDirectories(temp.resolve("data"));
@@ -54,19 +70,44 @@ class JobsCommandTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
+        openGate(); // a test that failed half-way leaves no job or follower waiting
         server.close();
     }
 
     private Run warden(String... args) {
+        return warden(new StringWriter(), args);
+    }
+
+    private Run warden(StringWriter err, String... args) {
         var all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--data-dir", data.toString(), "--root", root.toString()));
         var out = new StringWriter();
-        var err = new StringWriter();
         var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    }
+
+    private Background inBackground(String... args) {
+        var err = new StringWriter(); // a StringBuffer inside: safe to read while the command writes
+        var run = new FutureTask<>(() -> warden(err, args));
+        Thread.ofVirtual().name("jobs-cli").start(run);
+        return new Background(err, run);
+    }
+
+    /** Waits until the command's stderr so far satisfies {@code seen}; fails if it ends first or within 20 s. */
+    private static void awaitErr(Background command, Predicate<String> seen, String what) throws Exception {
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!seen.test(command.err().toString())) {
+            assertThat(command.run().isDone()).as("ended before " + what + ": " + command.err()).isFalse();
+            assertThat(System.nanoTime()).as(what + ": " + command.err()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private void openGate() throws Exception {
+        if (!Files.exists(root.resolve("go"))) Files.createFile(root.resolve("go"));
     }
 
     /** Starts a job in the "server" as the local admin, as the CLI's user would have through the server. */
@@ -78,15 +119,18 @@ class JobsCommandTest {
     }
 
     @Test
-    void listShowsTheServersJobsAndFollowPrintsOutputUntilTheEnd() {
+    void listShowsTheServersJobsAndFollowPrintsOutputUntilTheEnd() throws Exception {
         assertThat(warden("jobs").out()).contains("No jobs.");
-        var id = start("echo first; sleep 4; echo second; exit 3");
+        var id = start("echo first; " + WAIT_FOR_GATE + "; echo second; exit 3");
 
         var list = warden("jobs", "list");
         assertThat(list.exit()).as(list.err()).isZero();
-        assertThat(list.out()).contains("ID", "STATUS", id, "running", "echo first; sleep 4");
+        assertThat(list.out()).contains("ID", "STATUS", id, "running", "echo first; while");
 
-        var follow = warden("jobs", "follow", id, "--progress");
+        var following = inBackground("jobs", "follow", id, "--progress");
+        awaitErr(following, err -> err.contains("[" + id + " running"), "the progress line of the running job");
+        openGate();
+        var follow = following.result();
         assertThat(follow.out()).isEqualTo("first\nsecond\n");
         assertThat(follow.exit()).as("the job's exit code").isEqualTo(3);
         assertThat(follow.err()).contains("[" + id + " running").contains(id + " exited with exit code 3");
@@ -98,22 +142,32 @@ class JobsCommandTest {
     }
 
     @Test
-    void theProgressLineShowsTheElapsedTimeAndTheOutputSoFar() {
-        var id = start("printf 'first\\n'; sleep 3; printf 'second\\n'");
-        var follow = warden("jobs", "follow", id, "--progress");
+    void theProgressLineShowsTheElapsedTimeAndTheOutputSoFar() throws Exception {
+        var before = System.nanoTime();
+        var id = start("printf 'first\\n'; " + WAIT_FOR_GATE + "; printf 'second\\n'");
+        var line = Pattern.compile("\\r\\033\\[K\\[" + id + " running (\\d+)s, (\\d+) B of output]");
+        var following = inBackground("jobs", "follow", id, "--progress");
+        // The job goes on once the line was drawn twice with 'first' out, the later time two seconds in.
+        awaitErr(following, err -> {
+            var waiting = line.matcher(err).results().filter(m -> m.group(2).equals("6")).toList();
+            return waiting.size() >= 2 && Integer.parseInt(waiting.getLast().group(1)) >= 2;
+        }, "two redraws while the job waits");
+        openGate();
+        var follow = following.result();
+        var ranAtMost = Duration.ofNanos(System.nanoTime() - before).toSeconds() + 1;
         assertThat(follow.out()).as("the progress line never mixes into the output").isEqualTo("first\nsecond\n");
 
-        var shown = Pattern.compile("\\r\\033\\[K\\[" + id + " running (\\d+)s, (\\d+) B of output]").matcher(follow.err());
+        var shown = line.matcher(follow.err());
         var seconds = new ArrayList<Integer>();
         var sizes = new ArrayList<Integer>();
         while (shown.find()) {
             seconds.add(Integer.parseInt(shown.group(1)));
             sizes.add(Integer.parseInt(shown.group(2)));
         }
-        assertThat(seconds).as("redrawn while the job sleeps: " + follow.err()).hasSizeGreaterThan(1);
+        assertThat(seconds).as("redrawn while the job waits: " + follow.err()).hasSizeGreaterThan(1);
         assertThat(seconds).as("the time since the job started").isSorted();
-        assertThat(seconds.getLast()).isBetween(2, 5);
-        assertThat(sizes).as("bytes of output so far: 'first\\n' while it sleeps").isSorted().contains(6);
+        assertThat(seconds.getLast()).as("no more than the job has run").isBetween(2, (int) ranAtMost);
+        assertThat(sizes).as("bytes of output so far: 'first\\n' while it waits").isSorted().contains(6);
         assertThat(sizes.getLast()).isLessThanOrEqualTo(13);
         assertThat(follow.err()).as("the line is cleared before the end is told").contains("\r\033[K[" + id + " exited");
     }
@@ -166,10 +220,14 @@ class JobsCommandTest {
     void followingThroughTheServerCountsTheElapsedTimeFromTheJobsStart() throws Exception {
         server.tokens().ensureAdmin(ADMIN_TOKEN);
         try (var rest = new RestServer(server.restDependencies(), "127.0.0.1", 0, 1 << 20).start()) {
-            var id = start("echo a; sleep 3; echo b");
+            var id = start("echo a; " + WAIT_FOR_GATE + "; echo b");
             Thread.sleep(2_000);
-            var follow = warden("jobs", "follow", id, "--progress", "--server", "http://127.0.0.1:" + rest.port(),
+            var following = inBackground("jobs", "follow", id, "--progress", "--server", "http://127.0.0.1:" + rest.port(),
                     "--token", ADMIN_TOKEN);
+            // 'b' comes only after the first progress line was drawn, so that line counts 'a\n' alone.
+            awaitErr(following, err -> err.contains("[" + id + " running"), "the first progress line");
+            openGate();
+            var follow = following.result();
             assertThat(follow.out()).isEqualTo("a\nb\n");
             var shown = Pattern.compile("\\[" + id + " running (\\d+)s, (\\d+) B of output]").matcher(follow.err());
             assertThat(shown.find()).as(follow.err()).isTrue();

@@ -19,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -69,7 +71,13 @@ class JobCrashTest {
                 assertThat(System.nanoTime()).as("the job started and wrote").isLessThan(until);
                 Thread.sleep(100);
             }
-            Thread.sleep(1_500); // the stored output is brought up to date every second
+            // The server stores the newest output about once a second; the crash must come after that
+            // write reached the database, so wait until another reader of the data dir sees it.
+            var stored = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!storedOutput(data, id).contains("before the crash")) {
+                assertThat(System.nanoTime()).as("the job's output reached the database").isLessThan(stored);
+                Thread.sleep(100);
+            }
             var jobPid = Long.parseLong(Files.readString(root.resolve("pid")).strip());
 
             server.destroyForcibly();
@@ -104,6 +112,18 @@ class JobCrashTest {
             }
         } finally {
             server.destroyForcibly();
+        }
+    }
+
+    /** The output tail the server last stored for job {@code id}, read through a connection of this process. */
+    private static String storedOutput(Path data, String id) throws SQLException {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("warden.db").toAbsolutePath());
+             var ps = c.prepareStatement("SELECT output_tail FROM jobs WHERE id = ?")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                var tail = rs.next() ? rs.getBytes(1) : null;
+                return tail == null ? "" : new String(tail, StandardCharsets.UTF_8);
+            }
         }
     }
 
