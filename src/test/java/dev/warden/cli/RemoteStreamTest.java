@@ -66,10 +66,16 @@ class RemoteStreamTest {
 
     @Test
     void keepAlivesKeepASlowTurnGoingToItsEnd() throws Exception {
+        // Keep-alives every 200 ms against a limit of 3 s: a stall of the machine far longer than
+        // the pacing is tolerated, and the turn outlasts the limit, which it only can by its keep-alives.
+        var silence = Duration.ofSeconds(3);
+        var turn = silence.multipliedBy(3).dividedBy(2);
         var feed = new Feed();
+        long t0 = System.nanoTime();
         var writer = Thread.ofVirtual().start(() -> {
             try {
-                for (int i = 0; i < 8; i++) {
+                var end = System.nanoTime() + turn.toNanos();
+                while (System.nanoTime() < end) {
                     feed.send(": keepalive\n\n");
                     Thread.sleep(200);
                 }
@@ -79,7 +85,8 @@ class RemoteStreamTest {
             }
         });
         var events = new ArrayList<JsonNode>();
-        assertThat(RemoteChat.read(feed, Duration.ofMillis(600), events::add)).isTrue();
+        assertThat(RemoteChat.read(feed, silence, events::add)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the turn outlasted the silence limit").isGreaterThan(silence);
         writer.join();
         assertThat(events).singleElement().satisfies(e -> assertThat(e.path("type").asString()).isEqualTo("done"));
     }

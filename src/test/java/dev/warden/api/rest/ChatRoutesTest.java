@@ -111,9 +111,10 @@ class ChatRoutesTest {
     @Test
     void aConversationOverSseReadsAtOnceShowsThePlanAndWritesOnYes() throws Exception {
         Files.writeString(w.root.resolve("todo.txt"), "buy milk\n");
-        // The model thinks for 1.5 s before its second answer: events before that must already have arrived.
+        // The model thinks for 3 s before its second answer: events before that must already have arrived.
+        // The 1 s asked of the gap below leaves 2 s for a loaded machine to be late reading the first ones.
         peer.then(toolCall("c1", "fs_read", "{\"path\": \"todo.txt\"}"),
-                new LlmPeer.Slow(Duration.ofMillis(1500),
+                new LlmPeer.Slow(Duration.ofSeconds(3),
                         toolCall("c2", "fs_write", "{\"path\": \"todo.txt\", \"content\": \"buy milk\\nbuy bread\\n\"}")),
                 text("Added bread to your list."));
         var id = startSession(w.operatorToken, "{\"title\": \"todo\"}");
@@ -306,7 +307,9 @@ class ChatRoutesTest {
 
     @Test
     void aLongModelCallKeepsTheStreamAliveWithComments() throws Exception {
-        peer.then(new LlmPeer.Slow(Duration.ofSeconds(16), text("Sorry for the wait.")));
+        // The stream sends a keep-alive every 15 s; the answer comes at 20 s, well after the first one
+        // and well inside the provider's 25 s time limit.
+        peer.then(new LlmPeer.Slow(Duration.ofSeconds(20), text("Sorry for the wait.")));
         var id = startSession(w.operatorToken, "{}");
         var lines = new ArrayList<String>();
         var events = stream(id, w.operatorToken, "hello", lines);
