@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +32,10 @@ class ConcurrentWriteTest {
     @BeforeEach
     void start() {
         w = new E2eFixture(temp, 1024 * 1024);
+        // A writer waits up to 30 s for the path lock and is then refused (409 path_busy, a clean
+        // answer). With fifty writers each syncing to disk several times while holding it, the last
+        // ones can wait that long on a slow disk: the client must outwait the server, not time out with it.
+        w.requestTimeout = Duration.ofSeconds(90);
     }
 
     @AfterEach
@@ -59,7 +64,7 @@ class ConcurrentWriteTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = tasks.stream().map(pool::submit).toList();
             start.countDown();
-            for (var f : futures) answers.add(f.get(60, TimeUnit.SECONDS));
+            for (var f : futures) answers.add(f.get(120, TimeUnit.SECONDS));
         }
 
         // Every answer is a success or a clean problem; a success names its undo entry.
@@ -117,7 +122,7 @@ class ConcurrentWriteTest {
                 }));
             }
             start.countDown();
-            for (var f : futures) answers.add(f.get(60, TimeUnit.SECONDS));
+            for (var f : futures) answers.add(f.get(120, TimeUnit.SECONDS));
         }
         var successes = answers.stream().filter(a -> a.status() == 200).toList();
         for (var a : answers) {

@@ -41,6 +41,8 @@ final class E2eFixture implements AutoCloseable {
     final RestServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final String operatorToken;
+    /** How long a request may take to be answered; a test that queues many writers on one path raises it. */
+    volatile Duration requestTimeout = Duration.ofSeconds(30);
 
     E2eFixture(Path temp, long maxBodyBytes) {
         this.temp = temp;
@@ -118,7 +120,7 @@ final class E2eFixture implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path, String token) {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(30));
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(requestTimeout);
         if (token != null) b.header("Authorization", "Bearer " + token);
         return b;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.identity.Members;
 import dev.warden.identity.Role;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,6 +38,10 @@ class LimitsRestTest {
 
     private RestFixture.Answer stat(String token) {
         return w.post("/v1/actions/fs.stat", token, "{\"path\":\".\"}");
+    }
+
+    private static Instant nextMidnight(Instant at) {
+        return LocalDate.ofInstant(at, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private static long retryAfter(RestFixture.Answer answer) {
@@ -117,15 +122,19 @@ class LimitsRestTest {
                   costs: {'fs.stat': 2, '*': 1}
                 """);
         assertThat(stat(w.operatorToken).status()).isEqualTo(200);
+        // The server reads its clock between these two instants; a run across midnight UTC sees either day.
+        var before = Instant.now();
         var over = stat(w.operatorToken);
+        var after = Instant.now();
         assertThat(over.status()).isEqualTo(429);
         assertThat(over.body().path("code").asString()).isEqualTo("budget_exhausted");
         assertThat(over.body().path("detail").asString()).contains("budget of 3").contains("costs 2");
-        var midnight = LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        assertThat(Instant.parse(over.body().path("retryAt").asString())).isEqualTo(midnight);
+        var midnight = Instant.parse(over.body().path("retryAt").asString());
+        assertThat(midnight).isIn(nextMidnight(before), nextMidnight(after));
         assertThat(over.body().path("hint").asString()).contains("renews at");
+        // Whole seconds from the server's now to midnight, plus one.
         assertThat(retryAfter(over)).isBetween(1L, 86_401L)
-                .isCloseTo(java.time.Duration.between(Instant.now(), midnight).toSeconds(), org.assertj.core.data.Offset.offset(5L));
+                .isBetween(Duration.between(after, midnight).toSeconds() + 1, Duration.between(before, midnight).toSeconds() + 1);
         // The remaining unit still pays for a cheaper call; then nothing is left.
         assertThat(w.post("/v1/actions/fs.list", w.operatorToken, "{\"path\":\".\"}").status()).isEqualTo(200);
         assertThat(w.post("/v1/actions/fs.list", w.operatorToken, "{\"path\":\".\"}").status()).isEqualTo(429);
@@ -133,8 +142,10 @@ class LimitsRestTest {
 
     @Test
     void outsideItsWindowAnActionIs403SayingWhenTheWindowOpens() {
-        var tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
-        var day = tomorrow.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
+        // The window is the day after tomorrow: closed today and tomorrow alike, so a run across
+        // midnight UTC meets the same answer.
+        var opensOn = LocalDate.now(ZoneOffset.UTC).plusDays(2);
+        var day = opensOn.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
         start("""
                 version: 1
                 windows:
@@ -145,7 +156,7 @@ class LimitsRestTest {
         var closed = stat(w.operatorToken);
         assertThat(closed.status()).isEqualTo(403);
         assertThat(closed.body().path("code").asString()).isEqualTo("outside_window");
-        var opens = tomorrow.atStartOfDay(ZoneOffset.UTC);
+        var opens = opensOn.atStartOfDay(ZoneOffset.UTC);
         assertThat(Instant.parse(closed.body().path("retryAt").asString())).isEqualTo(opens.toInstant());
         assertThat(closed.body().path("hint").asString()).contains(opens.toOffsetDateTime().toString());
         assertThat(closed.body().path("detail").asString()).contains("fs.stat may run only");
