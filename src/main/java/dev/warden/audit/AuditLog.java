@@ -36,8 +36,11 @@ import org.sqlite.SQLiteException;
  *
  * <p>A platform thread that finds nobody writing commits its own record, and whatever has queued
  * behind it, itself: a lone caller (an MCP client over stdio making one call at a time) then waits
- * for its fsync without two thread hand-offs around it. Virtual threads always go through the
- * queue, because a commit blocks in native code for the fsync and would hold their carrier.
+ * for its fsync without two thread hand-offs around it. A virtual thread does the same only when
+ * nothing is queued either, i.e. when it is a lone caller (an MCP or REST client over HTTP making one
+ * call at a time): its commit blocks in native code for the fsync and holds its carrier meanwhile,
+ * which is cheap for one caller but under load would take carriers from other requests, whose
+ * records the writer thread groups into one commit anyway.
  * Whoever takes a record off the queue writes it; the {@code writing} lock lets one batch at a time
  * use the connection.
  *
@@ -154,7 +157,9 @@ public final class AuditLog implements AutoCloseable {
     public long append(AuditEntry entry, UndoRow undo) {
         try {
             var pending = prepare(entry, undo);
-            if (!Thread.currentThread().isVirtual() && writeInline(pending)) return pending.done().join();
+            // A virtual thread only as a lone caller: see the class comment.
+            boolean inline = !Thread.currentThread().isVirtual() || queue.isEmpty();
+            if (inline && writeInline(pending)) return pending.done().join();
             return enqueue(pending).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) throw cause;

@@ -117,16 +117,18 @@ class AuditLogTest {
     }
 
     @Test
-    void aLonePlatformThreadCommitsItsOwnRecordAndVirtualThreadsNeverDo() throws Exception {
+    void aLoneCallerCommitsItsOwnRecordOnItsOwnThreadPlatformOrVirtual() throws Exception {
         try (var audit = new AuditLog(db, CLOCK)) {
             for (int i = 1; i <= 5; i++) assertThat(audit.append(entry(i))).isEqualTo(i);
             assertThat(audit.stats().inlineTransactions()).isEqualTo(5);
             assertThat(audit.stats().transactions()).isEqualTo(5);
 
-            var seq = CompletableFuture.supplyAsync(() -> audit.append(entry(6)), Executors.newVirtualThreadPerTaskExecutor());
-            assertThat(seq.get(10, TimeUnit.SECONDS)).isEqualTo(6);
-            assertThat(audit.stats().inlineTransactions()).as("a virtual thread must not block its carrier in a commit")
-                    .isEqualTo(5);
+            // Nothing queued: a virtual thread too commits its own record, sparing the writer's wake-up.
+            try (var virtual = Executors.newVirtualThreadPerTaskExecutor()) {
+                var seq = CompletableFuture.supplyAsync(() -> audit.append(entry(6)), virtual);
+                assertThat(seq.get(10, TimeUnit.SECONDS)).isEqualTo(6);
+            }
+            assertThat(audit.stats().inlineTransactions()).isEqualTo(6);
         }
         assertThat(new AuditVerifier().verify(db).count()).isEqualTo(6);
     }
@@ -149,9 +151,9 @@ class AuditLogTest {
         }
         assertThat(seqs).hasSize(960).allSatisfy(s -> assertThat(s).isBetween(1L, 960L));
         assertThat(stats.records()).isEqualTo(960);
-        // Whether any platform caller found the writer idle depends on scheduling; that a lone caller
-        // commits inline is asserted above. Here: virtual callers' records always went through the writer.
-        assertThat(stats.inlineTransactions()).isLessThan(stats.transactions());
+        // Which caller wrote which batch depends on scheduling (a lone caller committing inline is
+        // asserted above); here, sixteen callers at once shared commits.
+        assertThat(stats.transactions()).isLessThan(960);
         assertThat(stats.failedBatches()).isZero();
         var report = new AuditVerifier().verify(db);
         assertThat(report.ok()).as(report.message()).isTrue();
