@@ -1,5 +1,6 @@
 package dev.warden.webhook;
 
+import com.google.common.base.Suppliers;
 import dev.warden.approval.ApprovalStore;
 import dev.warden.json.Json;
 import dev.warden.secret.SecretBox;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -52,7 +54,8 @@ public final class Webhooks implements AutoCloseable {
     private final Clock clock;
     // Made on the first delivery: building one sets up TLS (the default SSLContext reads the trust
     // store), a tenth of a second or more of every start, and most Wardens never send a webhook.
-    private HttpClient http;
+    private final Supplier<HttpClient> http =
+            Suppliers.memoize(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     private final SecureRandom random = new SecureRandom();
     private final Set<Thread> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -160,11 +163,6 @@ public final class Webhooks implements AutoCloseable {
         delivery.start();
     }
 
-    private synchronized HttpClient http() {
-        if (http == null) http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return http;
-    }
-
     /** Stops taking deliveries and waits up to {@link #CLOSE_WAIT} for those in flight. */
     @Override
     public void close() {
@@ -215,7 +213,7 @@ public final class Webhooks implements AutoCloseable {
                         .header("Warden-Delivery", delivery)
                         .header("Warden-Signature", "t=" + t + ",sha256=" + sign(secret, t + "." + text))
                         .POST(HttpRequest.BodyPublishers.ofString(text)).build();
-                var status = http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                var status = http.get().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status / 100 == 2) return;
                 log.warn("webhook {} answered {} to {} ({})", url, status, kind, delivery);
             } catch (InterruptedException e) {

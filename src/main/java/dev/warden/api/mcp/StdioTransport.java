@@ -59,7 +59,6 @@ final class StdioTransport implements McpServerTransportProvider {
     static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final McpJsonMapper mapper;
-    private final InputStream in;
     private final UnaryOperator<ObjectNode> filter;
     private final int maxLineBytes;
     private final LineWriter lineWriter;
@@ -97,7 +96,6 @@ final class StdioTransport implements McpServerTransportProvider {
         this.waiting = new LinkedBlockingQueue<>(maxWaiting);
         this.mapper = mapper;
         this.maxLineBytes = maxLineBytes;
-        this.in = in;
         this.lineWriter = new LineWriter(out, this::outputBroke);
         this.filter = filter;
         this.lines = new LineReader(in, maxLineBytes);
